@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const optionalUrl = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    )
+    .optional();
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting the process reads from its environment. Parsed once at start-up
+ * (infra/main); nothing else reads process.env. No credential has a default.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** HTTP port of the API. */
+  PORT: port.default(3000),
+  /** Interface the API binds to. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PostgreSQL; when absent, an embedded PostgreSQL is started with data in EMBEDDED_PG_DIR. */
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  /** Schema holding every table (lets tests and side-by-side installs share one database). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier')
+    .default('public'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_DIR: z.string().min(1).default('./.data/pg'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  /** Redis for the hot read model, rate limits and the idempotency fast path; optional. */
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /** EventStoreDB connection string; when set, the EventStoreDB adapter is available. */
+  EVENTSTORE_URL: optionalUrl(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
+  /** Stripe secret key; when absent the simulated payment gateway is used. */
+  STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'must be a Stripe secret key (sk_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a Stripe webhook secret (whsec_…)').optional(),
+  /** Registered at start-up as an admin API key. */
+  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export const loadConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+  );
+};
