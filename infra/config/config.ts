@@ -46,7 +46,10 @@ export const configSchema = z.object({
   EVENTSTORE_URL: optionalUrl(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
   /** Stripe secret key; when absent the simulated payment gateway is used. */
   STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'must be a Stripe secret key (sk_…)').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a Stripe webhook secret (whsec_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .startsWith('whsec_', 'must be a Stripe webhook secret (whsec_…)')
+    .optional(),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */

@@ -39,13 +39,17 @@ export const migrate = async (pool: Pool, schema = 'public'): Promise<string[]> 
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const { rows } = await client.query<{ version: string }>('SELECT version FROM schema_migrations');
+    const { rows } = await client.query<{ version: string }>(
+      'SELECT version FROM schema_migrations',
+    );
     const applied = new Set(rows.map((row) => row.version));
     const done: string[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [
+        migration.version,
+      ]);
       done.push(migration.version);
     }
     return done;

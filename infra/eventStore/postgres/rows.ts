@@ -18,13 +18,19 @@ export interface EventRow {
 }
 
 /** Checkpoint format of the Postgres store: `"<transaction_id>:<global_position>"`. */
-export const toCheckpoint = (transactionId: string | bigint, globalPosition: string | bigint): string =>
-  `${transactionId}:${globalPosition}`;
+export const toCheckpoint = (
+  transactionId: string | bigint,
+  globalPosition: string | bigint,
+): string => `${transactionId}:${globalPosition}`;
 
-export const parseCheckpoint = (checkpoint: string): { transactionId: bigint; globalPosition: bigint } => {
+export const parseCheckpoint = (
+  checkpoint: string,
+): { transactionId: bigint; globalPosition: bigint } => {
   const match = /^(\d{1,20}):(\d{1,20})$/.exec(checkpoint);
   if (!match?.[1] || !match[2]) {
-    throw new Error(`Invalid checkpoint "${checkpoint}": expected "<transaction_id>:<global_position>".`);
+    throw new Error(
+      `Invalid checkpoint "${checkpoint}": expected "<transaction_id>:<global_position>".`,
+    );
   }
   return { transactionId: BigInt(match[1]), globalPosition: BigInt(match[2]) };
 };

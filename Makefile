@@ -1,0 +1,43 @@
+# booking-ledger — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+MOCHA := npx mocha
+SPECS := {domain,commands,queries,projections,infra,scripts}/**/*
+
+.PHONY: help setup services run migrate test test-unit test-int test-e2e check bench
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install dependencies and the local PostgreSQL + Redis the tests use (apt-get when missing)
+	bash scripts/dev/ensureServices.sh
+	npm ci --no-audit --no-fund
+
+services: ## Start PostgreSQL and Redis if they are stopped
+	bash scripts/dev/ensureServices.sh
+
+run: ## Serve the API (embedded PostgreSQL unless DATABASE_URL is set)
+	npx tsx scripts/serve.ts
+
+migrate: ## Apply pending SQL migrations to DATABASE_URL (or the embedded database)
+	npx tsx scripts/migrate.ts
+
+test: ## All tests: unit, integration (real PostgreSQL + Redis) and end-to-end
+	$(MOCHA) --spec '$(SPECS).spec.ts'
+
+test-unit: ## Pure tests only (no I/O)
+	$(MOCHA) --spec '$(SPECS).unit.spec.ts'
+
+test-int: ## Integration tests against real PostgreSQL and Redis
+	$(MOCHA) --spec '$(SPECS).int.spec.ts'
+
+test-e2e: ## End-to-end tests over HTTP
+	$(MOCHA) --spec '$(SPECS).e2e.spec.ts'
+
+check: ## Types, lint and format
+	npx tsc --noEmit
+	npx eslint .
+	npx prettier --check .
+
+bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
+	npx tsx bench/eventStore.ts
