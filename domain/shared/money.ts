@@ -18,7 +18,9 @@ const assertSafeInteger = (amount: number, what: string): void => {
 export const money = (amount: number, currency: string): Money => {
   assertSafeInteger(amount, 'amount');
   if (!/^[A-Z]{3}$/.test(currency)) {
-    throw new ValidationError(`currency must be an ISO 4217 code such as "EUR" (got "${currency}").`);
+    throw new ValidationError(
+      `currency must be an ISO 4217 code such as "EUR" (got "${currency}").`,
+    );
   }
   return { amount, currency };
 };
@@ -64,4 +66,54 @@ export const roundHalfUp = (numerator: bigint, denominator: bigint): number => {
 export const multiplyBasisPoints = (value: Money, basisPoints: number): Money => {
   assertSafeInteger(basisPoints, 'basisPoints');
   return money(roundHalfUp(BigInt(value.amount) * BigInt(basisPoints), 10_000n), value.currency);
+};
+
+/**
+ * Splits `total` into parts proportional to `weights` (non-negative integers,
+ * at least one positive) by the largest-remainder method, so the parts always
+ * sum exactly to `total`. Ties in the remainder go to the earlier part, which
+ * keeps the split deterministic. Negative totals split like their magnitude.
+ */
+export const allocate = (total: Money, weights: readonly number[]): Money[] => {
+  if (weights.length === 0) throw new ValidationError('allocate needs at least one weight.');
+  weights.forEach((weight, i) => {
+    if (!Number.isSafeInteger(weight) || weight < 0) {
+      throw new ValidationError(
+        `weights must be non-negative integers (weight ${i} is ${weight}).`,
+      );
+    }
+  });
+  const weightSum = weights.reduce((a, b) => a + BigInt(b), 0n);
+  if (weightSum === 0n) throw new ValidationError('allocate needs at least one positive weight.');
+  const negative = total.amount < 0;
+  const magnitude = BigInt(Math.abs(total.amount));
+  const shares = weights.map((weight, index) => {
+    const exact = magnitude * BigInt(weight);
+    return { index, floor: exact / weightSum, remainder: exact % weightSum };
+  });
+  let leftover = magnitude - shares.reduce((a, s) => a + s.floor, 0n);
+  const byRemainder = [...shares].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
+  const extra = new Set<number>();
+  for (const share of byRemainder) {
+    if (leftover === 0n) break;
+    extra.add(share.index);
+    leftover -= 1n;
+  }
+  return shares.map((share) => {
+    const amount = Number(share.floor) + (extra.has(share.index) ? 1 : 0);
+    return money(negative && amount !== 0 ? -amount : amount, total.currency);
+  });
+};
+
+/** Splits `total` into `parts` near-equal parts (the first ones get the extra minor units). */
+export const allocateEvenly = (total: Money, parts: number): Money[] => {
+  if (!Number.isSafeInteger(parts) || parts <= 0) {
+    throw new ValidationError(`parts must be a positive integer (got ${parts}).`);
+  }
+  return allocate(
+    total,
+    Array.from({ length: parts }, () => 1),
+  );
 };
