@@ -1,0 +1,133 @@
+import { ForbiddenError, UnauthenticatedError } from '../../domain/shared/errors.ts';
+import type { Pool } from '../postgres/pool.ts';
+import { createAccessTokens } from './accessTokens.ts';
+import { getCredentialStore, type NewApiKey, type UserRecord } from './credentialStore.ts';
+import { hashPassword, verifyPassword, type PasswordHashOptions } from './passwords.ts';
+import type { Principal, Role } from './principal.ts';
+import { createRefreshTokens } from './refreshTokens.ts';
+
+export interface AuthServiceOptions {
+  readonly pool: Pool;
+  /** HMAC secret for access tokens (config JWT_SECRET, or random per process). */
+  readonly jwtSecret: Uint8Array;
+  readonly now?: () => Date;
+  /** Access token lifetime in seconds (default 900). */
+  readonly accessTokenTtlSeconds?: number;
+  /** Refresh token lifetime in seconds (default 14 days). */
+  readonly refreshTokenTtlSeconds?: number;
+  /** scrypt cost; tests lower it (default N=2^15, r=8, p=1). */
+  readonly passwordCost?: PasswordHashOptions;
+}
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** Access token lifetime in seconds. */
+  readonly expiresIn: number;
+  readonly tokenType: 'Bearer';
+}
+
+export interface CreateUserInput {
+  readonly email: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly vendorId?: string | undefined;
+  readonly guestId?: string | undefined;
+  readonly partnerId?: string | undefined;
+}
+
+// A JWT is three base64url segments; anything else presented as a bearer is an API key.
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+const toPrincipal = (user: UserRecord): Principal => ({
+  id: user.id,
+  role: user.role,
+  ...(user.vendorId === undefined ? {} : { vendorId: user.vendorId }),
+  ...(user.guestId === undefined ? {} : { guestId: user.guestId }),
+  ...(user.partnerId === undefined ? {} : { partnerId: user.partnerId }),
+});
+
+export const createAuthService = (options: AuthServiceOptions) => {
+  const now = options.now ?? (() => new Date());
+  const store = getCredentialStore(options.pool);
+  const accessTokens = createAccessTokens({
+    secret: options.jwtSecret,
+    now,
+    ...(options.accessTokenTtlSeconds === undefined
+      ? {}
+      : { ttlSeconds: options.accessTokenTtlSeconds }),
+  });
+  const refreshTokens = createRefreshTokens({
+    pool: options.pool,
+    now,
+    ...(options.refreshTokenTtlSeconds === undefined
+      ? {}
+      : { ttlSeconds: options.refreshTokenTtlSeconds }),
+  });
+  // Unknown emails still pay for one scrypt so response time does not reveal which emails exist.
+  let decoyHash: Promise<string> | undefined;
+  const decoy = () => (decoyHash ??= hashPassword('decoy password', options.passwordCost));
+
+  const issuePair = async (principal: Principal, refreshToken: string): Promise<TokenPair> => ({
+    accessToken: await accessTokens.issue(principal),
+    refreshToken,
+    expiresIn: accessTokens.ttlSeconds,
+    tokenType: 'Bearer',
+  });
+
+  return {
+    /**
+     * Resolves `Authorization: Bearer <JWT or API key>`. Undefined when the header
+     * is absent; UnauthenticatedError when it is present but not valid.
+     */
+    authenticate: async (authorization: string | undefined): Promise<Principal | undefined> => {
+      if (authorization === undefined || authorization === '') return undefined;
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      const credential = match?.[1];
+      if (credential === undefined) {
+        throw new UnauthenticatedError(
+          'The Authorization header must be "Bearer <API key or access token>".',
+        );
+      }
+      if (JWT_SHAPE.test(credential)) return accessTokens.verify(credential);
+      const principal = await store.findPrincipalByApiKey(credential);
+      if (!principal)
+        throw new UnauthenticatedError(
+          'The API key is unknown or revoked; ask an admin for a new one.',
+        );
+      return principal;
+    },
+
+    login: async (email: string, password: string): Promise<TokenPair> => {
+      const user = await store.findUserByEmail(email);
+      const valid = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
+      if (!user || !valid || user.disabled) {
+        throw new UnauthenticatedError('The email or password is wrong; check both and try again.');
+      }
+      return issuePair(toPrincipal(user), await refreshTokens.issue(user.id));
+    },
+
+    refresh: async (refreshToken: string): Promise<TokenPair> => {
+      const rotated = await refreshTokens.rotate(refreshToken);
+      const user = await store.findUserById(rotated.userId);
+      if (!user || user.disabled) {
+        await refreshTokens.revokeAllForUser(rotated.userId);
+        throw new ForbiddenError('This account is disabled; contact an admin.');
+      }
+      return issuePair(toPrincipal(user), rotated.token);
+    },
+
+    createUser: async (input: CreateUserInput): Promise<Principal & { readonly email: string }> => {
+      const user = await store.insertUser({
+        ...input,
+        passwordHash: await hashPassword(input.password, options.passwordCost),
+      });
+      return { ...toPrincipal(user), email: user.email };
+    },
+
+    /** The clear key is in the result and nowhere else; show it once. */
+    createApiKey: (key: NewApiKey) => store.insertApiKey(key),
+  };
+};
+
+export type AuthService = ReturnType<typeof createAuthService>;
