@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import {
+  ANY,
+  NO_STREAM,
+  STREAM_EXISTS,
+  type EventStore,
+} from '../../../commands/shared/eventStore.ts';
+import { ConcurrencyError } from '../../../domain/shared/errors.ts';
+import { events, rejectionOf, sleep, streamIn, uniqueCategory } from './support.ts';
+
+export const streamMetadataContract = (store: () => EventStore): void => {
+  const revisionsOf = async (stream: string, direction?: 'backwards') =>
+    (await store().readStream(stream, direction ? { direction } : {})).map(
+      (event) => event.revision,
+    );
+
+  it('soft delete: the stream reads empty and a later append continues the numbering', async () => {
+    const stream = streamIn(uniqueCategory());
+    await store().append([{ stream, expectedRevision: NO_STREAM, events: events(2) }]);
+
+    const stale = await rejectionOf(store().deleteStream(stream, 0));
+    expect(stale).to.be.instanceOf(ConcurrencyError).and.include({ actual: '1' });
+    await store().deleteStream(stream, 1);
+    expect(await store().readStream(stream)).to.deep.equal([]);
+    expect(await store().streamRevision(stream)).to.equal(undefined);
+    const exists = await rejectionOf(
+      store().append([{ stream, expectedRevision: STREAM_EXISTS, events: events(1) }]),
+    );
+    expect(exists).to.be.instanceOf(ConcurrencyError).and.include({ actual: NO_STREAM });
+
+    const result = await store().append([
+      { stream, expectedRevision: NO_STREAM, events: events(1) },
+    ]);
+    expect(result.streams).to.deep.equal([{ stream, revision: 2 }]);
+    expect(await revisionsOf(stream)).to.deep.equal([2]);
+    expect(await store().streamRevision(stream)).to.equal(2);
+    await store().deleteStream(streamIn(uniqueCategory()));
+  });
+
+  it('truncateBefore hides earlier revisions from readStream only', async () => {
+    const stream = streamIn(uniqueCategory());
+    await store().append([{ stream, expectedRevision: NO_STREAM, events: events(4) }]);
+    await store().setStreamMetadata(stream, { truncateBefore: 2 });
+    expect(await store().getStreamMetadata(stream)).to.deep.equal({ truncateBefore: 2 });
+    expect(await revisionsOf(stream)).to.deep.equal([2, 3]);
+    expect(await revisionsOf(stream, 'backwards')).to.deep.equal([3, 2]);
+    expect(await store().streamRevision(stream)).to.equal(3);
+    await store().append([{ stream, expectedRevision: 3, events: events(1) }]);
+    expect(await revisionsOf(stream)).to.deep.equal([2, 3, 4]);
+  });
+
+  it('maxAge hides events older than the limit', async () => {
+    const stream = streamIn(uniqueCategory());
+    await store().append([{ stream, expectedRevision: NO_STREAM, events: events(1) }]);
+    await sleep(1_200);
+    await store().append([{ stream, expectedRevision: 0, events: events(1) }]);
+    await store().setStreamMetadata(stream, { maxAgeSeconds: 1 });
+    expect(await store().getStreamMetadata(stream)).to.deep.equal({ maxAgeSeconds: 1 });
+    expect(await revisionsOf(stream)).to.deep.equal([1]);
+    await store().setStreamMetadata(stream, {});
+    expect(await revisionsOf(stream)).to.deep.equal([0, 1]);
+    expect(await store().getStreamMetadata(stream)).to.deep.equal({});
+  });
+
+  it('metadata of an absent stream is empty and can be set before its first event', async () => {
+    const stream = streamIn(uniqueCategory());
+    expect(await store().getStreamMetadata(stream)).to.deep.equal({});
+    await store().setStreamMetadata(stream, { truncateBefore: 1 });
+    expect(await store().streamRevision(stream)).to.equal(undefined);
+    await store().append([{ stream, expectedRevision: NO_STREAM, events: events(2) }]);
+    expect(await revisionsOf(stream)).to.deep.equal([1]);
+    await store().append([{ stream, expectedRevision: ANY, events: events(1) }]);
+    expect(await store().streamRevision(stream)).to.equal(2);
+  });
+};
