@@ -1,0 +1,122 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../observability/logger.ts';
+import { HttpError, toErrorResponse } from './errorResponse.ts';
+import { createOpenApiDocument, type OpenApiInfo } from './openapi.ts';
+import type { Authenticator, Idempotency, Readiness, RequestRateLimiter } from './ports.ts';
+import { createIpRateLimit } from './rateLimitHeaders.ts';
+import {
+  createRequestContexts,
+  createRequestLogging,
+  type RequestContexts,
+} from './requestContext.ts';
+import { toExpressPath, type RouteModule } from './route.ts';
+import { createRouteHandler } from './routeHandler.ts';
+
+export type { RouteModule } from './route.ts';
+
+export interface HttpAppDeps {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly routes: readonly RouteModule[];
+  readonly auth: Authenticator;
+  readonly idempotency: Idempotency;
+  readonly rateLimiter: RequestRateLimiter;
+  readonly readiness: () => Promise<Readiness>;
+  /** Largest accepted JSON body (default '256kb'); larger → 413. */
+  readonly bodyLimit?: string;
+  /** Express "trust proxy" (default false: the socket address is the client IP). */
+  readonly trustProxy?: boolean | number | string;
+  readonly openApiInfo?: OpenApiInfo;
+}
+
+/** The one error middleware: everything thrown anywhere becomes the seed-004 envelope. */
+const createErrorMiddleware =
+  (contexts: RequestContexts) =>
+  (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const context = contexts.get(res);
+    const response = toErrorResponse(error, context.requestId);
+    if (response.status >= 500) context.logger.error({ err: error }, 'unhandled error (a bug)');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+    res.status(response.status).json(response.body);
+  };
+
+export const createHttpApp = (deps: HttpAppDeps): Express => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('query parser', 'simple');
+  const contexts = createRequestContexts();
+  app.use(createRequestLogging({ logger: deps.logger, registry: deps.registry, contexts }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    let readiness: Readiness;
+    try {
+      readiness = await deps.readiness();
+    } catch (error) {
+      readiness = {
+        ready: false,
+        checks: {
+          readiness: { ok: false, message: error instanceof Error ? error.message : String(error) },
+        },
+      };
+    }
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  const openApi = createOpenApiDocument(
+    deps.routes,
+    deps.openApiInfo ?? { title: 'booking-ledger API', version: '1' },
+  );
+  for (const path of ['/api/v1/openapi.json', '/openapi.json']) {
+    app.get(path, (_req, res) => {
+      res.json(openApi);
+    });
+  }
+
+  app.use('/api', createIpRateLimit({ rateLimiter: deps.rateLimiter, contexts }));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '256kb',
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+
+  const router = express.Router();
+  const seen = new Set<string>();
+  for (const route of deps.routes) {
+    const id = `${route.method.toUpperCase()} ${route.path}`;
+    if (seen.has(id))
+      throw new Error(`Route ${id} is defined twice; remove one of the definitions.`);
+    seen.add(id);
+    router[route.method](
+      toExpressPath(route.path),
+      createRouteHandler(route, { ...deps, contexts }),
+    );
+  }
+  app.use(router);
+
+  app.use((req, _res, next) => {
+    next(
+      new HttpError(
+        404,
+        'ROUTE_NOT_FOUND',
+        `There is no ${req.method} ${req.path}; see /api/v1/openapi.json for the endpoints.`,
+        {
+          method: req.method,
+        },
+      ),
+    );
+  });
+  app.use(createErrorMiddleware(contexts));
+  return app;
+};

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { ValidationError } from '../../domain/shared/errors.ts';
+import { assertRole } from '../auth/principal.ts';
+import { HttpError, toErrorResponse, type HttpResponse } from './errorResponse.ts';
+import type { Authenticator, Idempotency, RequestRateLimiter } from './ports.ts';
+import { applyRateLimit } from './rateLimitHeaders.ts';
+import type { RequestContexts } from './requestContext.ts';
+import type { RouteModule } from './route.ts';
+
+export interface RouteHandlerDeps {
+  readonly auth: Authenticator;
+  readonly idempotency: Idempotency;
+  readonly rateLimiter: RequestRateLimiter;
+  readonly contexts: RequestContexts;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SANE_IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/** JSON with object keys sorted, so field order does not change a request's hash. */
+const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
+const send = (res: Response, response: HttpResponse, replayed: boolean): void => {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (response.body === undefined) res.end();
+  else res.json(response.body);
+};
+
+/**
+ * One route's pipeline: authenticate → role → per-principal rate limit →
+ * content type → validate + handle (inside the idempotency guard when the
+ * route opts in) → send. Every refusal is thrown to the one error middleware.
+ */
+export const createRouteHandler =
+  (route: RouteModule, deps: RouteHandlerDeps) =>
+  async (req: Request, res: Response): Promise<void> => {
+    const context = deps.contexts.get(res);
+    context.route = route.path;
+    const principal = await deps.auth.authenticate(req.get('authorization'));
+    if (principal) context.principal = principal;
+    if (route.auth !== 'public' && principal) assertRole(principal, route.auth);
+    if (principal)
+      applyRateLimit(
+        res,
+        context,
+        await deps.rateLimiter.checkPrincipal(principal.id),
+        'principal',
+      );
+    if (route.schemas.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+      throw new HttpError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'This endpoint accepts only JSON bodies; send Content-Type: application/json.',
+      );
+    }
+    const run = () =>
+      route.run({
+        params: req.params,
+        query: req.query,
+        body: req.body as unknown,
+        headers: req.headers,
+        principal,
+        requestId: context.requestId,
+        logger: context.logger,
+      });
+
+    const key = req.get('idempotency-key');
+    if (
+      !route.idempotent ||
+      !UNSAFE_METHODS.has(req.method) ||
+      (key === undefined && route.idempotent !== 'required')
+    ) {
+      return send(res, await run(), false);
+    }
+    if (key === undefined || !SANE_IDEMPOTENCY_KEY.test(key)) {
+      throw new ValidationError(
+        'This endpoint needs an Idempotency-Key header of 1 to 255 visible ASCII characters (a UUID is ideal).',
+        {},
+        key === undefined ? 'IDEMPOTENCY_KEY_REQUIRED' : 'INVALID_IDEMPOTENCY_KEY',
+      );
+    }
+    const scope = principal?.id ?? 'anonymous';
+    const requestHash = createHash('sha256')
+      .update(canonicalJson([req.method, req.originalUrl, scope, req.body ?? null]))
+      .digest('hex');
+    const outcome = await deps.idempotency.execute({
+      scope,
+      key,
+      requestHash,
+      // Refusals (4xx) are stored and replayed like successes; a 5xx is thrown so
+      // the key is released and a retry runs again.
+      run: async () => {
+        try {
+          return await run();
+        } catch (error) {
+          const response = toErrorResponse(error, context.requestId);
+          if (response.status >= 500) throw error;
+          return response;
+        }
+      },
+    });
+    send(res, outcome.response, outcome.replayed);
+  };
