@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { Registry } from 'prom-client';
+import { createTestDatabase, type TestDatabase } from '../../postgres/testing.ts';
+import {
+  OLDEST_OPEN_TRANSACTION_AGE,
+  registerStoreMetrics,
+  SUBSCRIPTION_LAG,
+  SUBSCRIPTION_LAST_POSITION,
+} from './storeMetrics.ts';
+import { subscribePostgres } from './subscription.ts';
+import { appendRaw, collect, delay, writeEvents } from './subscriptionTesting.ts';
+
+const gaugeValues = async (registry: Registry, name: string) => {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return [];
+  return (await metric.get()).values;
+};
+
+describe('Event store metrics', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase({ max: 4 });
+  });
+  after(() => db.dispose());
+
+  it('reports the age of the oldest transaction holding an xid, read on scrape', async () => {
+    const registry = new Registry();
+    const stop = registerStoreMetrics(registry, db.pool);
+    registerStoreMetrics(registry, db.pool); // a second registration reuses the gauge
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await appendRaw(client, `open${randomBytes(4).toString('hex')}-1`, ['Held']);
+      await delay(1_200);
+      const [open] = await gaugeValues(registry, OLDEST_OPEN_TRANSACTION_AGE);
+      expect(open?.value).to.be.at.least(1.2);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+      stop();
+    }
+    expect(await registry.metrics()).to.include(OLDEST_OPEN_TRANSACTION_AGE);
+  });
+
+  it('reports a subscription’s lag and last delivered position, and forgets it on unsubscribe', async () => {
+    const registry = new Registry();
+    const cat = `m${randomBytes(4).toString('hex')}`;
+    const first = await writeEvents(db.pool, `${cat}-1`, ['A', 'B']);
+    // No NOTIFY reaches a wrong channel and polling waits a minute: the
+    // subscription stays put after catching up, so lag can be observed.
+    const seen = collect(
+      subscribePostgres(
+        {
+          pool: db.pool,
+          connectionString: db.connectionString,
+          schema: 'elsewhere',
+          registry,
+          subscriptionName: 'metrics',
+          pollIntervalMs: 60_000,
+        },
+        { filter: { categories: [cat] } },
+      ),
+    );
+    try {
+      await seen.waitFor(2);
+      await delay(300); // past the LISTEN connection's wake-up after connecting
+      await writeEvents(db.pool, `${cat}-1`, ['C', 'D', 'E']);
+      await writeEvents(db.pool, `other${cat}-1`, ['NotCounted']);
+      const lag = await gaugeValues(registry, SUBSCRIPTION_LAG);
+      expect(lag).to.deep.equal([{ value: 3, labels: { subscription: 'metrics' } }]);
+      const position = await gaugeValues(registry, SUBSCRIPTION_LAST_POSITION);
+      expect(position).to.deep.equal([
+        { value: Number(seen.events[1]!.globalPosition), labels: { subscription: 'metrics' } },
+      ]);
+      expect(seen.events.map((e) => e.eventId)).to.deep.equal(first.map((e) => e.eventId));
+    } finally {
+      seen.subscription.unsubscribe();
+    }
+    expect(await gaugeValues(registry, SUBSCRIPTION_LAG)).to.deep.equal([]);
+  });
+});

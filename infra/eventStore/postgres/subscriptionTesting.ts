@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Observable, Subscription } from 'rxjs';
+import { categoryOf, type RecordedEvent } from '../../../commands/shared/eventStore.ts';
+import { withTransaction, type Pool, type Queryable } from '../../postgres/pool.ts';
+
+/** What a test wrote and expects a subscriber to see. */
+export interface WrittenEvent {
+  readonly eventId: string;
+  readonly stream: string;
+  readonly revision: number;
+}
+
+/**
+ * Appends to one stream with raw SQL inside the caller's transaction, so tests
+ * can hold transactions open, delay their COMMIT or roll them back. It orders
+ * writers the way the store must for per-stream delivery order: the stream lock
+ * is an advisory lock, taken before the transaction has an xid, so a later
+ * writer of the stream always gets a later xid.
+ */
+export const appendRaw = async (
+  client: Queryable,
+  stream: string,
+  types: readonly string[],
+): Promise<WrittenEvent[]> => {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [stream]);
+  const { rows } = await client.query<{ revision: string }>(
+    'SELECT revision FROM streams WHERE stream_name = $1',
+    [stream],
+  );
+  const first = rows[0] ? Number(rows[0].revision) + 1 : 0;
+  const written = types.map((_, index) => ({
+    eventId: randomUUID(),
+    stream,
+    revision: first + index,
+  }));
+  await client.query(
+    `INSERT INTO events (stream_name, category, stream_revision, event_id, event_type,
+                         schema_version, data, metadata)
+     SELECT $1, $2, r, id, t, 1, jsonb_build_object('n', r),
+            jsonb_build_object('recordedAt', now(), 'hash', '', 'previousHash', '')
+     FROM unnest($3::bigint[], $4::uuid[], $5::text[]) AS e(r, id, t)`,
+    [
+      stream,
+      categoryOf(stream),
+      written.map((event) => event.revision),
+      written.map((event) => event.eventId),
+      types,
+    ],
+  );
+  await client.query(
+    `INSERT INTO streams (stream_name, revision) VALUES ($1, $2)
+     ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
+    [stream, first + types.length - 1],
+  );
+  return written;
+};
+
+/** `appendRaw` in a transaction of its own. */
+export const writeEvents = (pool: Pool, stream: string, types: readonly string[]) =>
+  withTransaction(pool, (client) => appendRaw(client, stream, types));
+
+export interface Collector {
+  readonly events: RecordedEvent[];
+  readonly subscription: Subscription;
+  readonly error: () => Error | undefined;
+  /** Resolves once `count` events arrived; rejects after `timeoutMs` or on an error. */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+}
+
+export const collect = (source: Observable<RecordedEvent>): Collector => {
+  const events: RecordedEvent[] = [];
+  let failure: Error | undefined;
+  const subscription = source.subscribe({
+    next: (event) => events.push(event),
+    error: (error: unknown) => {
+      failure = error instanceof Error ? error : new Error(String(error));
+    },
+  });
+  return {
+    events,
+    subscription,
+    error: () => failure,
+    waitFor: async (count, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length < count) {
+        if (failure !== undefined) throw failure;
+        if (Date.now() > deadline) {
+          throw new Error(`Expected ${count} events within ${timeoutMs} ms, got ${events.length}.`);
+        }
+        await delay(20);
+      }
+    },
+  };
+};
+
+export const delay = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
