@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { NO_STREAM, type StreamAppend } from '../../../commands/shared/eventStore.ts';
+import { NO_STREAM } from '../../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../../domain/shared/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../postgres/testing.ts';
 import { describeEventStoreContract } from '../contract/eventStoreContract.ts';
@@ -73,46 +73,5 @@ describe('PostgresEventStore', function () {
     expect(metrics.find((metric) => metric.name === APPEND_CONFLICTS)?.values[0]?.value).to.equal(
       1,
     );
-  });
-
-  it('many writers racing on shared streams: one winner per revision, delivered in revision order', async () => {
-    const store = getPostgresEventStore(db.pool, {
-      schema: db.schema,
-      connectionString: db.connectionString,
-    });
-    const category = uniqueCategory();
-    const streams = Array.from({ length: 4 }, () => streamIn(category));
-    // Each writer reads, then appends to two streams at the revisions it read, retrying on conflict.
-    const writer = async (n: number) => {
-      const chosen = [streams[n % 4] ?? '', streams[(n + 1 + (n % 3)) % 4] ?? ''];
-      let wins = 0;
-      for (let attempt = 0; attempt < 40 && wins < 3; attempt += 1) {
-        const revisions = await Promise.all(chosen.map((stream) => store.streamRevision(stream)));
-        const request = chosen.map((stream, i): StreamAppend => ({
-          stream,
-          expectedRevision: revisions[i] ?? NO_STREAM,
-          events: events(1),
-        }));
-        const result = await store.append(request).catch((error: unknown) => {
-          if (error instanceof ConcurrencyError) return undefined;
-          throw error;
-        });
-        if (result) wins += 1;
-      }
-      return wins;
-    };
-    const wins = (await Promise.all(Array.from({ length: 12 }, (_, n) => writer(n)))).reduce(
-      (a, b) => a + b,
-      0,
-    );
-    const all = await store.readAll({ filter: { categories: [category] } });
-    expect(all).to.have.length(wins * 2);
-    const next = new Map<string, number>();
-    for (const event of all) {
-      expect(event.revision, `${event.stream} in delivery order`).to.equal(
-        next.get(event.stream) ?? 0,
-      );
-      next.set(event.stream, event.revision + 1);
-    }
   });
 });
