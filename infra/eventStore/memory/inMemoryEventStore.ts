@@ -1,16 +1,12 @@
-import { Observable, Subject } from 'rxjs';
+import { Subject } from 'rxjs';
 import {
-  categoryOf,
   type AppendResult,
-  type Checkpoint,
-  type EventFilter,
   type EventStore,
   type ExpectedRevision,
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamMetadata,
 } from '../../../commands/shared/eventStore.ts';
-import { ValidationError } from '../../../domain/shared/errors.ts';
 import {
   assertExpectedRevision,
   assertStreamMetadata,
@@ -19,6 +15,12 @@ import {
   matchRetry,
 } from '../appendRules.ts';
 import { chainEvents } from '../hashChain.ts';
+import {
+  matches,
+  parseCheckpoint,
+  subscribeInMemory,
+  toCheckpoint,
+} from './inMemorySubscription.ts';
 
 interface StreamState {
   /** Revision of the last event, -1 before the first; survives soft delete. */
@@ -29,22 +31,6 @@ interface StreamState {
   lastHash: string;
   events: RecordedEvent[];
 }
-
-// Zero-padded so checkpoints also sort as strings; 20 digits hold any bigint position.
-const toCheckpoint = (position: number): Checkpoint => String(position).padStart(20, '0');
-
-const parseCheckpoint = (checkpoint: Checkpoint): number => {
-  if (!/^\d{20}$/.test(checkpoint)) {
-    throw new ValidationError(
-      `Invalid checkpoint "${checkpoint}": the in-memory store uses 20 zero-padded digits.`,
-    );
-  }
-  return Number(checkpoint);
-};
-
-const matches = (event: RecordedEvent, filter: EventFilter | undefined): boolean =>
-  (filter?.categories === undefined || filter.categories.includes(categoryOf(event.stream))) &&
-  (filter?.eventTypes === undefined || filter.eventTypes.includes(event.type));
 
 /**
  * The whole EventStore contract in one process, for fast handler tests. Every
@@ -168,25 +154,7 @@ export const getInMemoryEventStore = (): EventStore => {
       return Promise.resolve(selected.slice(0, options.maxCount ?? selected.length));
     },
 
-    subscribe(options = {}) {
-      return new Observable<RecordedEvent>((subscriber) => {
-        let cursor = options.from === undefined ? 0 : parseCheckpoint(options.from);
-        let draining = false;
-        // Re-entrant appends (a handler appending) are picked up by the running loop, in order.
-        const drain = () => {
-          if (draining) return;
-          draining = true;
-          while (cursor < log.length && !subscriber.closed) {
-            const event = log[cursor++];
-            if (event !== undefined && matches(event, options.filter)) subscriber.next(event);
-          }
-          draining = false;
-        };
-        const live = appended.subscribe(drain);
-        queueMicrotask(drain);
-        return () => live.unsubscribe();
-      });
-    },
+    subscribe: (options = {}) => subscribeInMemory(log, appended, options),
 
     deleteStream(stream, expectedRevision: ExpectedRevision = 'any') {
       return Promise.resolve().then(() => {

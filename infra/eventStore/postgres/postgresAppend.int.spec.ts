@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ANY, NO_STREAM, type StreamAppend } from '../../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../../domain/shared/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../postgres/testing.ts';
-import { events, sleep, streamIn, uniqueCategory } from '../contract/support.ts';
+import { events, readAllUntil, sleep, streamIn, uniqueCategory } from '../contract/support.ts';
 import { getPostgresEventStore } from './postgresEventStore.ts';
 import type { EventStore, RecordedEvent } from '../../../commands/shared/eventStore.ts';
 
@@ -59,7 +59,8 @@ describe('Postgres append and delivery order', function () {
         'DROP TRIGGER slow_first_stream ON streams; DROP FUNCTION slow_first_stream()',
       );
     }
-    const delivered = await store.readAll({ filter: { categories: [category] } });
+    // readAll waits behind every older open transaction on the cluster (the fence).
+    const delivered = await readAllUntil(store, { filter: { categories: [category] } }, 5);
     expect(delivered).to.have.length(5);
     expectRevisionOrder(delivered);
   });
@@ -90,7 +91,7 @@ describe('Postgres append and delivery order', function () {
       (a, b) => a + b,
       0,
     );
-    const all = await store.readAll({ filter: { categories: [category] } });
+    const all = await readAllUntil(store, { filter: { categories: [category] } }, wins * 2);
     expect(all).to.have.length(wins * 2);
     expectRevisionOrder(all);
   });

@@ -16,6 +16,7 @@ import {
   checkExpectedRevision,
 } from '../appendRules.ts';
 import { getAppendMetrics } from './appendMetrics.ts';
+import { LOCK_ONE_STREAM } from './appendSql.ts';
 import { appendPostgres } from './postgresAppend.ts';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 import {
@@ -57,8 +58,6 @@ const readStreamSql = (backwards: boolean, hasFrom: boolean) => `
     ${hasFrom ? `AND stream_revision ${backwards ? '<=' : '>='} $3` : ''}
   ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
   LIMIT $2`;
-
-const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '.' || $1, 0))`;
 
 const laterOf = (a: string | undefined, b: string): string =>
   a === undefined || comparePostgresCheckpoints(b, a) > 0 ? b : a;
