@@ -1,0 +1,131 @@
+import type { z } from 'zod';
+import { resourceEventDefinitions } from '../resource/events.ts';
+import { slotEventDefinitions } from '../slot/events.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
+
+/**
+ * The one upcaster registry: the only place stored events are read back.
+ * Every event type is registered with its current schemaVersion and zod
+ * schema; data stored under an older version is upcast step by step
+ * (v1 → v2 → …) and then validated against the current schema.
+ *
+ * To register a module's events, add its definitions to EVENT_DEFINITIONS
+ * below (one import line, one spread) — that also extends `StoredEvent`.
+ */
+export const EVENT_DEFINITIONS = [
+  // ── registered event modules (keep one line per module) ──
+  ...resourceEventDefinitions,
+  ...slotEventDefinitions,
+  // ── end of registered event modules ──
+] as const;
+
+type EventOf<D> = D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.infer<S>> : never;
+/** Every event the registry can read. */
+export type StoredEvent = EventOf<(typeof EVENT_DEFINITIONS)[number]>;
+export type StoredEventType = StoredEvent['type'];
+
+/** Turns data stored under `fromVersion` into the shape of `fromVersion + 1`. */
+export type Upcaster = (data: unknown) => unknown;
+
+/**
+ * Upcasters by event type and the version they upgrade FROM. When an event's
+ * shape changes: bump its schemaVersion, add `{ [oldVersion]: (data) => newData }`
+ * here, and refresh the schema snapshot (see eventSchemas.unit.spec.ts).
+ */
+export const UPCASTERS: Readonly<Partial<Record<string, Readonly<Record<number, Upcaster>>>>> = {};
+
+interface Registration {
+  readonly schemaVersion: number;
+  readonly schema: z.ZodType;
+  readonly upcasters: Readonly<Record<number, Upcaster>>;
+}
+
+const buildRegistry = (): ReadonlyMap<string, Registration> => {
+  const registry = new Map<string, Registration>();
+  for (const definition of EVENT_DEFINITIONS as readonly EventDefinition<string, z.ZodType>[]) {
+    if (registry.has(definition.type)) {
+      throw new ValidationError(
+        `Event type ${definition.type} is registered twice; each type has one definition.`,
+      );
+    }
+    registry.set(definition.type, {
+      schemaVersion: definition.schemaVersion,
+      schema: definition.schema,
+      upcasters: UPCASTERS[definition.type] ?? {},
+    });
+  }
+  return registry;
+};
+
+const REGISTRY = buildRegistry();
+
+export const isRegisteredEventType = (type: string): type is StoredEventType => REGISTRY.has(type);
+
+export const currentSchemaVersion = (type: string): number => {
+  const registration = REGISTRY.get(type);
+  if (!registration)
+    throw new ValidationError(
+      `Unknown event type "${type}"; register it in domain/events/registry.ts.`,
+    );
+  return registration.schemaVersion;
+};
+
+/**
+ * Reads a stored event: upcasts `data` from `schemaVersion` to the current
+ * version, validates it with zod and returns the typed event. Unknown types,
+ * versions from the future, missing upcasters and invalid data are
+ * ValidationErrors naming the event.
+ */
+export const parseStoredEvent = (
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+): StoredEvent => {
+  const registration = REGISTRY.get(type);
+  if (!registration) {
+    throw new ValidationError(
+      `Unknown event type "${type}"; register it in domain/events/registry.ts.`,
+      { type },
+    );
+  }
+  if (
+    !Number.isInteger(schemaVersion) ||
+    schemaVersion < 1 ||
+    schemaVersion > registration.schemaVersion
+  ) {
+    throw new ValidationError(
+      `Event ${type} has schemaVersion ${schemaVersion}, but this code reads versions 1–${registration.schemaVersion}.`,
+      { type, schemaVersion },
+    );
+  }
+  let current = data;
+  for (let version = schemaVersion; version < registration.schemaVersion; version++) {
+    const upcast = registration.upcasters[version];
+    if (!upcast) {
+      throw new ValidationError(
+        `No upcaster for ${type} from version ${version}; add one to UPCASTERS.`,
+        { type, version },
+      );
+    }
+    current = upcast(current);
+  }
+  const parsed = registration.schema.safeParse(current);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ValidationError(
+      `Stored event ${type} v${schemaVersion} does not match its schema: ${issues.join('; ')}.`,
+      {
+        type,
+        schemaVersion,
+        issues,
+      },
+    );
+  }
+  // The schema registered under `type` is the one that defines this member of StoredEvent.
+  return { type, data: parsed.data } as StoredEvent;
+};
+
+/** Registered definitions, for tooling (schema snapshots, OpenAPI). */
+export const registeredEventDefinitions = (): readonly EventDefinition<string, z.ZodType>[] =>
+  EVENT_DEFINITIONS;
