@@ -13,9 +13,10 @@ export interface WrittenEvent {
 /**
  * Appends to one stream with raw SQL inside the caller's transaction, so tests
  * can hold transactions open, delay their COMMIT or roll them back. It orders
- * writers the way the store must for per-stream delivery order: the stream lock
- * is an advisory lock, taken before the transaction has an xid, so a later
- * writer of the stream always gets a later xid.
+ * writers the way per-stream delivery order needs: an advisory lock on the
+ * stream is taken before the transaction has an xid, so a later writer of the
+ * stream always gets a later xid. It then takes the stream row lock like the
+ * store's append does, so both kinds of writer can share streams.
  */
 export const appendRaw = async (
   client: Queryable,
@@ -24,10 +25,12 @@ export const appendRaw = async (
 ): Promise<WrittenEvent[]> => {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [stream]);
   const { rows } = await client.query<{ revision: string }>(
-    'SELECT revision FROM streams WHERE stream_name = $1',
+    `INSERT INTO streams AS s (stream_name, revision) VALUES ($1, -1)
+     ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision
+     RETURNING revision`,
     [stream],
   );
-  const first = rows[0] ? Number(rows[0].revision) + 1 : 0;
+  const first = Number(rows[0]?.revision ?? -1) + 1;
   const written = types.map((_, index) => ({
     eventId: randomUUID(),
     stream,
@@ -47,11 +50,10 @@ export const appendRaw = async (
       types,
     ],
   );
-  await client.query(
-    `INSERT INTO streams (stream_name, revision) VALUES ($1, $2)
-     ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
-    [stream, first + types.length - 1],
-  );
+  await client.query('UPDATE streams SET revision = $2 WHERE stream_name = $1', [
+    stream,
+    first + types.length - 1,
+  ]);
   return written;
 };
 
