@@ -26,6 +26,8 @@ export interface RouteContext<P, Q, B, H, A extends AuthRequirement> {
   /** Always present on non-public routes, with one of the allowed roles. */
   readonly principal: A extends 'public' ? Principal | undefined : Principal;
   readonly requestId: string;
+  /** The request's Idempotency-Key when one was sent; put it in event metadata. */
+  readonly idempotencyKey: string | undefined;
   /** Child logger carrying the request id; never log bodies (they carry PII). */
   readonly logger: Logger;
 }
@@ -69,6 +71,7 @@ export interface RawRouteInput {
   readonly headers: unknown;
   readonly principal: Principal | undefined;
   readonly requestId: string;
+  readonly idempotencyKey: string | undefined;
   readonly logger: Logger;
 }
 
@@ -156,10 +159,15 @@ export const defineRoute = <
         );
       }
       // The checks above establish what the context type promises.
-      const context = {
-        ...parsed,
+      // Typed in full here, so only the parsed parts and principal are narrowed by the cast below.
+      const context: RouteContext<unknown, unknown, unknown, unknown, 'public'> = {
+        params: parsed.params,
+        query: parsed.query,
+        body: parsed.body,
+        headers: parsed.headers,
         principal: input.principal,
         requestId: input.requestId,
+        idempotencyKey: input.idempotencyKey,
         logger: input.logger,
       };
       return definition.handler(context as Parameters<typeof definition.handler>[0]);

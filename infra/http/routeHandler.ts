@@ -67,6 +67,7 @@ export const createRouteHandler =
         'This endpoint accepts only JSON bodies; send Content-Type: application/json.',
       );
     }
+    const key = req.get('idempotency-key');
     const run = () =>
       route.run({
         params: req.params,
@@ -75,10 +76,10 @@ export const createRouteHandler =
         headers: req.headers,
         principal,
         requestId: context.requestId,
+        idempotencyKey: key,
         logger: context.logger,
       });
 
-    const key = req.get('idempotency-key');
     if (
       !route.idempotent ||
       !UNSAFE_METHODS.has(req.method) ||

@@ -22,7 +22,7 @@ const createCountingRoutes = () => {
       }),
       responses: { 201: { description: 'Held.' } },
       idempotent: true,
-      handler: async ({ body }) => {
+      handler: async ({ body, idempotencyKey }) => {
         executions.push(body.slot);
         await sleep(body.delayMs);
         if (failNext) {
@@ -32,7 +32,7 @@ const createCountingRoutes = () => {
         if (body.refuse) throw new ConflictError('SLOT_UNAVAILABLE', `Slot ${body.slot} is full.`);
         return {
           status: 201,
-          body: { holdId: `hold-${executions.length}`, slot: body.slot },
+          body: { holdId: `hold-${executions.length}`, slot: body.slot, idempotencyKey },
           headers: { Location: `/holds/${executions.length}` },
         };
       },
@@ -73,7 +73,9 @@ for (const redis of ['up', 'none'] as const) {
       expect(second.headers.get('location')).to.equal(first.headers.get('location'));
       expect(second.headers.get('idempotent-replayed')).to.equal('true');
       expect(first.headers.get('idempotent-replayed')).to.equal(null);
-      expect(await second.json()).to.deep.equal(await first.json());
+      const firstBody: unknown = await first.json();
+      expect(firstBody).to.deep.include({ idempotencyKey: 'k-1' });
+      expect(await second.json()).to.deep.equal(firstBody);
     });
 
     it('treats the same body with another field order as the same request', async () => {
