@@ -8,10 +8,12 @@
 // crosswise multi-stream appends cannot deadlock) before the first row is
 // touched. The row lock of the upsert then reads a head no writer is moving;
 // a new stream gets a placeholder at revision -1 that a rollback removes.
+// The key is the bare stream name, shared with subscriptionTesting.ts's raw
+// writer; the same name in two schemas of one database merely serialises.
 export const LOCK_STREAMS = `
   INSERT INTO streams AS s (stream_name, revision)
   SELECT name, -1 FROM unnest($1::text[]) AS name
-  WHERE (SELECT count(pg_advisory_xact_lock(hashtextextended(current_schema() || '.' || n, 0)))
+  WHERE (SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0)))
          FROM unnest($1::text[]) AS n) > 0
   ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision
   RETURNING stream_name, revision::text AS revision, deleted, last_hash, now() AS now`;
@@ -47,4 +49,4 @@ export interface StreamRow {
 }
 
 /** The same per-stream lock for writers of stream heads outside `append` (deleteStream). */
-export const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '.' || $1, 0))`;
+export const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
