@@ -1,0 +1,31 @@
+import type { DomainEvent } from '../../domain/shared/eventDefinition.ts';
+import type { EventMetadata, EventToAppend, RecordedEvent } from './eventStore.ts';
+import type { IdGenerator } from './ports.ts';
+
+/**
+ * Turns domain events into storable ones and back. Decoding goes through the
+ * domain's upcaster registry, the only place older schema versions are read.
+ */
+export interface EventCodec {
+  /** The schema version new events of this type are written with. */
+  schemaVersionOf(type: string): number;
+  /** Validates stored data (upcasting old versions) into a domain event. */
+  decode(type: string, schemaVersion: number, data: unknown): DomainEvent;
+}
+
+export const toEventsToAppend = (
+  codec: EventCodec,
+  ids: IdGenerator,
+  events: readonly DomainEvent[],
+  metadata: EventMetadata,
+): EventToAppend[] =>
+  events.map((event) => ({
+    eventId: ids.uuid(),
+    type: event.type,
+    schemaVersion: codec.schemaVersionOf(event.type),
+    data: event.data,
+    metadata,
+  }));
+
+export const decodeRecorded = (codec: EventCodec, recorded: RecordedEvent): DomainEvent =>
+  codec.decode(recorded.type, recorded.schemaVersion, recorded.data);
