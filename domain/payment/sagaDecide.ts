@@ -1,0 +1,285 @@
+import { DateTime } from 'luxon';
+import { ValidationError } from '../shared/errors.ts';
+import type { Money } from '../shared/money.ts';
+import type { ReservationEvent } from '../reservation/events.ts';
+import type { MatrixRowId } from './compensationMatrix.ts';
+import { compensate, requestStep, settleCommit } from './sagaCompensation.ts';
+import type { PaymentSagaEvent } from './sagaEvents.ts';
+import type { PaymentSagaInput } from './sagaMessages.ts';
+import type { PaymentSagaState, RunningSaga } from './sagaState.ts';
+import { evolvePaymentSaga } from './sagaState.ts';
+import type { RetryPolicy } from './steps.ts';
+import { canRetry, retryDelayMs } from './steps.ts';
+
+export interface PaymentSagaOptions {
+  readonly retry: RetryPolicy;
+  /** Escrow: hours after completion before the payout transfer may run (DESIGN.md "dispute window"). */
+  readonly disputeWindowHours: number;
+}
+
+const plus = (iso: string, ms: number): string =>
+  DateTime.fromISO(iso, { setZone: true }).plus({ milliseconds: ms }).toUTC().toISO() ?? iso;
+const fold = (saga: RunningSaga, events: readonly PaymentSagaEvent[]): RunningSaga => {
+  const next = events.reduce(evolvePaymentSaga, saga);
+  return next.status === 'NONE' ? saga : next;
+};
+
+/** Vendor payout: what the guest pays minus the platform's fees and the VAT on them. */
+const vendorPayout = (
+  event: Extract<ReservationEvent, { type: 'ReservationRequested' }>,
+): Money => {
+  const q = event.data.quote;
+  const platformIds = new Set(
+    q.lines.filter((l) => l.component === 'platformFee').map((l) => l.id),
+  );
+  const platform = q.lines
+    .filter(
+      (l) => platformIds.has(l.id) || (l.appliesTo !== undefined && platformIds.has(l.appliesTo)),
+    )
+    .reduce((total, l) => total + l.amount.amount, 0);
+  return { amount: q.total.amount - platform, currency: q.currency };
+};
+
+const onReservationEvent = (
+  saga: PaymentSagaState,
+  event: ReservationEvent,
+  now: string,
+  options: PaymentSagaOptions,
+): PaymentSagaEvent[] => {
+  if (event.type === 'ReservationRequested') {
+    if (saga.status !== 'NONE') return [];
+    const d = event.data;
+    const started: PaymentSagaEvent = {
+      type: 'PaymentSagaStarted',
+      data: {
+        reservationId: d.reservationId,
+        at: now,
+        bookingReference: d.bookingReference,
+        vendorId: d.resource.vendorId,
+        slots: d.slots,
+        confirmationPolicy: d.resource.confirmationPolicy,
+        vendorPayout: vendorPayout(event),
+      },
+    };
+    const running = evolvePaymentSaga(saga, started);
+    if (running.status === 'NONE') return [];
+    return d.resource.confirmationPolicy === 'vendor'
+      ? [started, requestStep(running, 'vendor-notify', 1, now)]
+      : [
+          started,
+          {
+            type: 'ReservationAdvanceRequested',
+            data: { reservationId: d.reservationId, at: now, command: 'RequestAuthorization' },
+          },
+        ];
+  }
+  // Row 1-2: no ReservationRequested, no saga, nothing to compensate.
+  if (saga.status === 'NONE') return [];
+  const advance = (command: 'RequestAuthorization' | 'BeginCommit'): PaymentSagaEvent[] => [
+    {
+      type: 'ReservationAdvanceRequested',
+      data: { reservationId: saga.reservationId, at: now, command },
+    },
+  ];
+  const failed = (row: MatrixRowId) =>
+    compensate(saga, row, `Reservation event ${event.type}.`, now);
+  switch (event.type) {
+    // Rows of seed 004's matrix, keyed by the reservation's failure events (VendorDeclined is row 3's explicit form).
+    case 'VendorConfirmationTimedOut':
+    case 'VendorDeclined':
+      return failed('3');
+    case 'VendorAuthorizationFailed':
+      return failed('4');
+    case 'RequesterAuthorizationFailed':
+      return failed('5');
+    case 'AvailabilityRevalidationFailed':
+      return failed('6');
+    case 'ReservationExpired':
+      return failed('expired-before-commit');
+    case 'VendorConfirmed':
+    case 'VendorAuthorized':
+      return advance('RequestAuthorization');
+    case 'AuthorizationRequested': {
+      const step = event.data.party === 'vendor' ? 'vendor-auth' : 'requester-auth';
+      return saga.steps[step] ? [] : [requestStep(saga, step, 1, now, event.data.amount)];
+    }
+    case 'RequesterAuthorized':
+      return saga.steps.revalidate ? [] : [requestStep(saga, 'revalidate', 1, now)];
+    case 'AvailabilityRevalidated': {
+      if (event.data.status !== 'AUTHORIZED_BOTH') return [];
+      const pending = saga.steps.revalidate;
+      const done: PaymentSagaEvent[] =
+        pending?.status === 'pending'
+          ? [
+              {
+                type: 'PaymentStepSucceeded',
+                data: {
+                  reservationId: saga.reservationId,
+                  at: now,
+                  step: 'revalidate',
+                  attempt: pending.attempt,
+                  providerId: 'availability',
+                },
+              },
+            ]
+          : [];
+      return [...done, ...advance('BeginCommit')];
+    }
+    case 'CommitStarted': {
+      const vendorAuth = saga.steps['vendor-auth'];
+      const requesterAuth = saga.steps['requester-auth'];
+      const out: PaymentSagaEvent[] = [];
+      if (vendorAuth?.status === 'succeeded')
+        out.push(
+          requestStep(saga, 'vendor-capture', 1, now, vendorAuth.amount, vendorAuth.providerId),
+        );
+      if (requesterAuth?.status === 'succeeded')
+        out.push(
+          requestStep(
+            saga,
+            'requester-capture',
+            1,
+            now,
+            requesterAuth.amount,
+            requesterAuth.providerId,
+          ),
+        );
+      return out;
+    }
+    case 'ReservationCancelled': {
+      const afterCommit =
+        event.data.previousStatus === 'CONFIRMED' || event.data.previousStatus === 'CHECKED_IN';
+      return compensate(
+        saga,
+        afterCommit ? 'cancelled-after-commit' : 'expired-before-commit',
+        `Cancelled by ${event.data.cancelledBy}: ${event.data.reason}`,
+        now,
+      );
+    }
+    case 'ReservationCompleted':
+      return saga.steps.payout
+        ? []
+        : [
+            requestStep(
+              saga,
+              'payout',
+              1,
+              now,
+              saga.vendorPayout,
+              null,
+              plus(now, options.disputeWindowHours * 3_600_000),
+            ),
+          ];
+    case 'VendorNotified':
+    case 'ReservationCommitted':
+    case 'CommitFailed':
+    case 'ReservationCheckedIn':
+    case 'ReservationMarkedNoShow':
+    case 'ReservationModified':
+    case 'ReservationExtended':
+      return [];
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+};
+
+const onStepCompleted = (
+  saga: RunningSaga,
+  input: Extract<PaymentSagaInput, { type: 'StepCompleted' }>,
+  options: PaymentSagaOptions,
+): PaymentSagaEvent[] => {
+  const { step, attempt, outcome, now } = input;
+  const current = saga.steps[step];
+  // Duplicates and answers to superseded attempts change nothing.
+  if (current?.status !== 'pending' || current.attempt !== attempt) return [];
+  const base = { reservationId: saga.reservationId, at: now, step, attempt };
+  let events: PaymentSagaEvent[];
+  if (outcome.kind === 'succeeded') {
+    events = [{ type: 'PaymentStepSucceeded', data: { ...base, providerId: outcome.providerId } }];
+    if (step === 'vendor-notify')
+      events.push({
+        type: 'ReservationAdvanceRequested',
+        data: { reservationId: saga.reservationId, at: now, command: 'NotifyVendor' },
+      });
+  } else if (canRetry(attempt, outcome.retryable, options.retry)) {
+    const retry = requestStep(
+      saga,
+      step,
+      attempt + 1,
+      now,
+      current.amount,
+      current.target,
+      plus(now, retryDelayMs(attempt, input.jitter, options.retry)),
+    );
+    events = [
+      {
+        type: 'PaymentStepFailed',
+        data: { ...base, reason: outcome.reason, retryable: true, final: false },
+      },
+    ];
+    // Row 2-3 of the matrix: a failed vendor notification is retried.
+    if (step === 'vendor-notify') events.push(...compensate(saga, '2-3', outcome.reason, now));
+    events.push(retry);
+  } else {
+    events = [
+      {
+        type: 'PaymentStepFailed',
+        data: { ...base, reason: outcome.reason, retryable: outcome.retryable, final: true },
+      },
+    ];
+    const businessFailure =
+      step === 'vendor-auth' ||
+      step === 'requester-auth' ||
+      step === 'vendor-capture' ||
+      step === 'requester-capture';
+    if (!businessFailure)
+      events.push({
+        type: 'PaymentDeadLettered',
+        data: {
+          reservationId: saga.reservationId,
+          at: now,
+          step,
+          attempts: attempt,
+          reason: outcome.reason,
+        },
+      });
+  }
+  if (step === 'vendor-capture' || step === 'requester-capture')
+    events.push(...settleCommit(fold(saga, events), now));
+  return events;
+};
+
+export const decidePaymentSaga = (
+  input: PaymentSagaInput,
+  saga: PaymentSagaState,
+  options: PaymentSagaOptions,
+): PaymentSagaEvent[] => {
+  switch (input.type) {
+    case 'ReservationEventObserved':
+      return onReservationEvent(saga, input.event, input.now, options);
+    case 'StepCompleted':
+      return saga.status === 'NONE' ? [] : onStepCompleted(saga, input, options);
+    case 'RefundRequested': {
+      const capture = saga.status === 'NONE' ? undefined : saga.steps['requester-capture'];
+      if (saga.status === 'NONE' || capture?.status !== 'succeeded' || capture.amount === null) {
+        throw new ValidationError(
+          `Reservation ${input.reservationId} has no captured payment to refund.`,
+          {},
+          'NOTHING_TO_REFUND',
+        );
+      }
+      if (saga.steps['requester-refund']) return [];
+      const amount = {
+        amount: Math.min(input.amount.amount, capture.amount.amount),
+        currency: capture.amount.currency,
+      };
+      return [requestStep(saga, 'requester-refund', 1, input.now, amount, capture.providerId)];
+    }
+    default: {
+      const _never: never = input;
+      return _never;
+    }
+  }
+};

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
+import { defineEvent } from '../shared/eventDefinition.ts';
+import { moneySchema } from '../pricing/quoteSchema.ts';
+import { PAYMENT_STEPS } from './steps.ts';
+
+/**
+ * Events of the `payment-{reservationId}` stream: the process manager's own
+ * inbox/outbox. Outbound commands are derived from these events
+ * (`commandsFor`), so a saga restarted after a crash re-derives exactly the
+ * same commands with the same idempotency keys and never charges twice.
+ */
+const instant = z.iso.datetime({ offset: true });
+const step = z.enum(PAYMENT_STEPS);
+const base = { reservationId: z.string().min(1), at: instant };
+
+export const PaymentSagaStarted = defineEvent(
+  'PaymentSagaStarted',
+  1,
+  z.object({
+    ...base,
+    bookingReference: z.string(),
+    vendorId: z.string(),
+    slots: z.array(z.string()),
+    confirmationPolicy: z.enum(['instant', 'vendor']),
+    /** What the vendor is paid on completion: the quote total minus platform fees and their VAT. */
+    vendorPayout: moneySchema,
+  }),
+);
+/** The saga asks the reservation to move on (NotifyVendor after a sent notification, RequestAuthorization, BeginCommit). */
+export const ReservationAdvanceRequested = defineEvent(
+  'ReservationAdvanceRequested',
+  1,
+  z.object({ ...base, command: z.enum(['NotifyVendor', 'RequestAuthorization', 'BeginCommit']) }),
+);
+export const PaymentStepRequested = defineEvent(
+  'PaymentStepRequested',
+  1,
+  z.object({
+    ...base,
+    step,
+    attempt: z.number().int().positive(),
+    idempotencyKey: z.string(),
+    amount: moneySchema.nullable(),
+    /** The provider id the step acts on: the authorization to capture/cancel, the capture to refund. */
+    target: z.string().nullable(),
+    /** Do not execute before this instant (retry backoff, payout dispute window). */
+    notBefore: instant,
+  }),
+);
+export const PaymentStepSucceeded = defineEvent(
+  'PaymentStepSucceeded',
+  1,
+  z.object({ ...base, step, attempt: z.number().int().positive(), providerId: z.string() }),
+);
+export const PaymentStepFailed = defineEvent(
+  'PaymentStepFailed',
+  1,
+  z.object({
+    ...base,
+    step,
+    attempt: z.number().int().positive(),
+    reason: z.string(),
+    retryable: z.boolean(),
+    final: z.boolean(),
+  }),
+);
+/** A step that may not fail (a cancellation, refund, release or payout) ran out of attempts: a human must finish it. */
+export const PaymentDeadLettered = defineEvent(
+  'PaymentDeadLettered',
+  1,
+  z.object({ ...base, step, attempts: z.number().int().positive(), reason: z.string() }),
+);
+export const CompensationStarted = defineEvent(
+  'CompensationStarted',
+  1,
+  z.object({ ...base, row: z.string(), reason: z.string() }),
+);
+export const CommitSettled = defineEvent(
+  'CommitSettled',
+  1,
+  z.object({
+    ...base,
+    outcome: z.enum(['succeeded', 'failed']),
+    captures: z.object({ vendor: z.string().nullable(), requester: z.string() }).nullable(),
+    reason: z.string().nullable(),
+  }),
+);
+
+export const PAYMENT_SAGA_EVENTS = [
+  PaymentSagaStarted,
+  ReservationAdvanceRequested,
+  PaymentStepRequested,
+  PaymentStepSucceeded,
+  PaymentStepFailed,
+  PaymentDeadLettered,
+  CompensationStarted,
+  CommitSettled,
+] as const;
+
+type EventOf<D> = D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.infer<S>> : never;
+export type PaymentSagaEvent = EventOf<(typeof PAYMENT_SAGA_EVENTS)[number]>;

@@ -1,0 +1,82 @@
+import type { Money } from '../shared/money.ts';
+import type { ReservationCommand } from '../reservation/commands.ts';
+import type { ReservationEvent } from '../reservation/events.ts';
+import type { PaymentStep } from './steps.ts';
+
+/** What the saga reacts to. `now` and `jitter` ([0, 1)) come from the composition root; the domain has neither a clock nor randomness. */
+export type PaymentSagaInput =
+  | {
+      readonly type: 'ReservationEventObserved';
+      readonly event: ReservationEvent;
+      readonly now: string;
+      readonly jitter: number;
+    }
+  | {
+      readonly type: 'StepCompleted';
+      readonly reservationId: string;
+      readonly step: PaymentStep;
+      readonly attempt: number;
+      readonly outcome:
+        | { readonly kind: 'succeeded'; readonly providerId: string }
+        | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean };
+      readonly now: string;
+      readonly jitter: number;
+    }
+  /** The refund a cancellation or no-show handler computed with `refundFor`/`noShowFee`. */
+  | {
+      readonly type: 'RefundRequested';
+      readonly reservationId: string;
+      readonly amount: Money;
+      readonly now: string;
+      readonly jitter: number;
+    };
+
+interface Outbound {
+  readonly reservationId: string;
+  readonly idempotencyKey: string;
+  /** Execute no earlier than this instant (retry backoff, dispute window). */
+  readonly notBefore: string;
+}
+
+export type Party = 'vendor' | 'requester';
+
+/** Commands for the PaymentGateway port and the other adapters the saga drives. */
+export type GatewayCommand =
+  | (Outbound & { readonly type: 'NotifyVendorOfRequest'; readonly vendorId: string })
+  | (Outbound & { readonly type: 'AuthorizeVendorDeposit'; readonly amount: Money })
+  | (Outbound & { readonly type: 'AuthorizeRequester'; readonly amount: Money })
+  | (Outbound & { readonly type: 'RevalidateAvailability'; readonly slots: readonly string[] })
+  | (Outbound & {
+      readonly type: 'Capture';
+      readonly party: Party;
+      readonly authorizationId: string;
+      readonly amount: Money;
+    })
+  | (Outbound & {
+      readonly type: 'CancelAuthorization';
+      readonly party: Party;
+      readonly authorizationId: string;
+    })
+  | (Outbound & {
+      readonly type: 'Refund';
+      readonly party: Party;
+      readonly captureId: string;
+      readonly amount: Money;
+    })
+  | (Outbound & { readonly type: 'ReleaseHolds'; readonly slots: readonly string[] })
+  | (Outbound & {
+      readonly type: 'Transfer';
+      readonly vendorId: string;
+      readonly amount: Money;
+      readonly transferGroup: string;
+    });
+
+/** Everything the saga asks others to do: gateway work, or the next command for the reservation stream. */
+export type SagaCommand =
+  | {
+      readonly kind: 'gateway';
+      readonly step: PaymentStep;
+      readonly attempt: number;
+      readonly command: GatewayCommand;
+    }
+  | { readonly kind: 'reservation'; readonly command: ReservationCommand };

@@ -1,0 +1,127 @@
+import type { Money } from '../shared/money.ts';
+import { IllegalStateError } from '../shared/errors.ts';
+import type { PaymentSagaEvent } from './sagaEvents.ts';
+import type { PaymentStep } from './steps.ts';
+
+export type StepState =
+  | {
+      readonly status: 'pending';
+      readonly attempt: number;
+      readonly amount: Money | null;
+      readonly target: string | null;
+    }
+  | {
+      readonly status: 'succeeded';
+      readonly attempt: number;
+      readonly amount: Money | null;
+      readonly providerId: string;
+    }
+  | {
+      readonly status: 'failed';
+      readonly attempt: number;
+      readonly amount: Money | null;
+      readonly reason: string;
+    }
+  | {
+      readonly status: 'deadLettered';
+      readonly attempt: number;
+      readonly amount: Money | null;
+      readonly reason: string;
+    };
+
+export interface RunningSaga {
+  readonly status: 'RUNNING' | 'SETTLED';
+  readonly reservationId: string;
+  readonly bookingReference: string;
+  readonly vendorId: string;
+  readonly slots: readonly string[];
+  readonly confirmationPolicy: 'instant' | 'vendor';
+  readonly vendorPayout: Money;
+  readonly steps: Readonly<Partial<Record<PaymentStep, StepState>>>;
+  readonly compensations: readonly string[];
+  readonly commit: 'open' | 'succeeded' | 'failed';
+}
+
+export type PaymentSagaState = { readonly status: 'NONE' } | RunningSaga;
+
+export const initialPaymentSagaState = (): PaymentSagaState => ({ status: 'NONE' });
+
+const withStep = (state: RunningSaga, step: PaymentStep, next: StepState): RunningSaga => ({
+  ...state,
+  steps: { ...state.steps, [step]: next },
+});
+
+export const evolvePaymentSaga = (
+  state: PaymentSagaState,
+  event: PaymentSagaEvent,
+): PaymentSagaState => {
+  if (event.type === 'PaymentSagaStarted') {
+    const d = event.data;
+    return {
+      status: 'RUNNING',
+      reservationId: d.reservationId,
+      bookingReference: d.bookingReference,
+      vendorId: d.vendorId,
+      slots: d.slots,
+      confirmationPolicy: d.confirmationPolicy,
+      vendorPayout: d.vendorPayout,
+      steps: {},
+      compensations: [],
+      commit: 'open',
+    };
+  }
+  if (state.status === 'NONE') {
+    throw new IllegalStateError(
+      `Event ${event.type} cannot start a payment saga; PaymentSagaStarted must come first.`,
+    );
+  }
+  switch (event.type) {
+    case 'ReservationAdvanceRequested':
+      return state;
+    case 'PaymentStepRequested': {
+      const d = event.data;
+      return withStep(state, d.step, {
+        status: 'pending',
+        attempt: d.attempt,
+        amount: d.amount,
+        target: d.target,
+      });
+    }
+    case 'PaymentStepSucceeded': {
+      const amount = state.steps[event.data.step]?.amount ?? null;
+      return withStep(state, event.data.step, {
+        status: 'succeeded',
+        attempt: event.data.attempt,
+        amount,
+        providerId: event.data.providerId,
+      });
+    }
+    case 'PaymentStepFailed': {
+      if (!event.data.final) return state;
+      const amount = state.steps[event.data.step]?.amount ?? null;
+      return withStep(state, event.data.step, {
+        status: 'failed',
+        attempt: event.data.attempt,
+        amount,
+        reason: event.data.reason,
+      });
+    }
+    case 'PaymentDeadLettered': {
+      const amount = state.steps[event.data.step]?.amount ?? null;
+      return withStep(state, event.data.step, {
+        status: 'deadLettered',
+        attempt: event.data.attempts,
+        amount,
+        reason: event.data.reason,
+      });
+    }
+    case 'CompensationStarted':
+      return { ...state, compensations: [...state.compensations, event.data.row] };
+    case 'CommitSettled':
+      return { ...state, commit: event.data.outcome };
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+};
