@@ -147,9 +147,12 @@ const evaluate = (
     };
     const blocking = reasonsFor(input, window, slot, facts);
     const notes: SlotReason[] = [];
-    let confidence = Math.min(1, ...blocking.map((r) => REASON_CONFIDENCE[r]));
-    if (blocking.includes('BUSY_CALENDAR') && facts.raw.calendar === 0)
-      confidence = Math.min(confidence, TENTATIVE_CONFIDENCE);
+    // Busy time that is only tentative scores as tentative, not as explicitly busy.
+    const score = (r: BlockingReason): number =>
+      r === 'BUSY_CALENDAR' && facts.raw.calendar === 0
+        ? TENTATIVE_CONFIDENCE
+        : REASON_CONFIDENCE[r];
+    let confidence = Math.min(1, ...blocking.map(score));
     if (blocking.length === 0 && pad > 0 && Object.values(facts.near).some((n) => n > 0)) {
       notes.push('NEAR_BUFFER');
       confidence = NEAR_BUFFER_CONFIDENCE;
