@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../domain/shared/eventDefinition.ts';
+import { currentSchemaVersion, parseStoredEvent } from '../../domain/events/registry.ts';
 import type { EventMetadata, EventToAppend, RecordedEvent } from './eventStore.ts';
 import type { IdGenerator } from './ports.ts';
 
@@ -29,3 +30,9 @@ export const toEventsToAppend = (
 
 export const decodeRecorded = (codec: EventCodec, recorded: RecordedEvent): DomainEvent =>
   codec.decode(recorded.type, recorded.schemaVersion, recorded.data);
+
+/** The codec of this system's events: the domain's upcaster registry. */
+export const domainEventCodec: EventCodec = {
+  schemaVersionOf: currentSchemaVersion,
+  decode: parseStoredEvent,
+};

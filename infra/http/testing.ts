@@ -18,7 +18,8 @@ import type { RouteModule } from './route.ts';
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 export interface TestAppOptions {
-  readonly routes?: readonly RouteModule[];
+  /** Routes, or a factory given the test's database (for routes that need the event store). */
+  readonly routes?: readonly RouteModule[] | ((db: TestDatabase) => readonly RouteModule[]);
   /** 'up' (default): the machine's Redis; 'down': an unused port; 'none': no Redis at all. */
   readonly redis?: 'up' | 'down' | 'none';
   readonly perPrincipal?: WindowLimit;
@@ -98,7 +99,10 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const app = createHttpApp({
     logger,
     registry,
-    routes: [...getAuthRoutes(auth), ...(options.routes ?? [])],
+    routes: [
+      ...getAuthRoutes(auth),
+      ...(typeof options.routes === 'function' ? options.routes(db) : (options.routes ?? [])),
+    ],
     auth,
     idempotency,
     rateLimiter,

@@ -1,0 +1,14 @@
+import type { RouteModule } from '../infra/http/route.ts';
+import type { WriteSide } from './shared/writeSide.ts';
+
+/**
+ * Every write route, for the composition root. Each use-case folder exports a
+ * route factory; this list is the only place they meet.
+ */
+export const getWriteRoutes = (writeSide: WriteSide): RouteModule[] => {
+  void writeSide;
+  return [
+    // ── write route factories (one line per use case) ──
+    // ── end of write route factories ──
+  ];
+};

@@ -1,0 +1,20 @@
+import type { WriteDeps } from './commandHandler.ts';
+import type { Clock } from './ports.ts';
+
+/**
+ * Everything the write-side handlers and routes need, built once by the
+ * composition root. Tests build it with the in-memory or a non-atomic store
+ * and a manual clock.
+ */
+export interface WriteSide extends WriteDeps {
+  readonly clock: Clock;
+  /** Caps a partner's concurrently active holds; absent → no cap. */
+  readonly holdCap?: HoldCap;
+}
+
+export interface HoldCap {
+  /** Most active holds one partner may have at once (seed 004: hold caps per partner). */
+  readonly maxActiveHoldsPerPartner: number;
+  /** Active holds of `partnerId` right now (from a read model or a counter). */
+  activeHolds(partnerId: string): Promise<number>;
+}
