@@ -105,11 +105,8 @@ describe('payment saga: the happy path', () => {
 
   it('turns a successful authorization into the reservation command that records it', () => {
     const inputs = inputsTo('AWAITING_VENDOR_AUTH');
-    const { last, state } = run(
-      [...inputs, done('vendor-auth', 'pi_9')].filter(
-        (_, i, all) => i < all.length - 2 || i === all.length - 1,
-      ),
-    );
+    // Replace the fixture's own gateway answer with ours.
+    const { last, state } = run([...inputs.slice(0, -1), done('vendor-auth', 'pi_9')]);
     expect(commands(last, state).map((c) => c.kind === 'reservation' && c.command)).to.deep.equal([
       {
         type: 'RecordVendorAuthorization',
