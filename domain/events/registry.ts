@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { resourceEventDefinitions } from '../resource/events.ts';
 import { slotEventDefinitions } from '../slot/events.ts';
+import { RESERVATION_EVENTS } from '../reservation/events.ts';
+import { PAYMENT_SAGA_EVENTS } from '../payment/sagaEvents.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 
@@ -17,6 +19,8 @@ export const EVENT_DEFINITIONS = [
   // ── registered event modules (keep one line per module) ──
   ...resourceEventDefinitions,
   ...slotEventDefinitions,
+  ...RESERVATION_EVENTS,
+  ...PAYMENT_SAGA_EVENTS,
   // ── end of registered event modules ──
 ] as const;
 
