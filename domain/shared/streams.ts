@@ -5,6 +5,7 @@ import {
   isLocalDate,
   isLocalTime,
   localDateTimeToEpochMillis,
+  offsetMinutesAt,
   toEpochMillis,
 } from './time.ts';
 
@@ -72,13 +73,17 @@ const formatOffset = (minutes: number): string => {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 };
 
+/** Transitions move clocks by at most this much (Lord Howe: 30 min, most zones: 1 h). */
+const MAX_DST_SHIFT_MS = 3 * 60 * 60_000;
+
 /** The key of the timed slot starting at an instant, in the resource's zone. */
 export const timedSlotKey = (start: EpochMillis, zone: string): SlotKey => {
   const local = epochMillisToLocal(start, zone);
-  const firstOccurrence = localDateTimeToEpochMillis(local.dateTime, zone);
-  return firstOccurrence === start
-    ? local.dateTime
-    : `${local.dateTime}${formatOffset(local.offsetMinutes)}`;
+  // The same wall time happened earlier iff the offset was larger just before and still is at that earlier instant.
+  const before = offsetMinutesAt(start - MAX_DST_SHIFT_MS, zone);
+  const earlier = start - (before - local.offsetMinutes) * 60_000;
+  const repeated = before > local.offsetMinutes && offsetMinutesAt(earlier, zone) === before;
+  return repeated ? `${local.dateTime}${formatOffset(local.offsetMinutes)}` : local.dateTime;
 };
 
 /** The instant a timed slot key starts at in a zone (inverse of `timedSlotKey`). */

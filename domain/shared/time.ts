@@ -23,11 +23,25 @@ export const DAY_MINUTES = 1440;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+// Validating a zone builds an Intl formatter (~0.25 ms); the answer never changes, so it is memoized.
+const zoneValidity = new Map<string, boolean>();
+
 /** An IANA region zone (`Europe/Paris`) or `UTC`; fixed offsets and legacy abbreviations are refused. */
-export const isZone = (zone: string): boolean =>
-  (zone === 'UTC' || zone.includes('/')) &&
-  !zone.startsWith('Etc/GMT') &&
-  IANAZone.isValidZone(zone);
+export const isZone = (zone: string): boolean => {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid =
+      (zone === 'UTC' || zone.includes('/')) &&
+      !zone.startsWith('Etc/GMT') &&
+      IANAZone.isValidZone(zone);
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
+};
+
+/** The zone's UTC offset in minutes at an instant. */
+export const offsetMinutesAt = (millis: EpochMillis, zone: string): number =>
+  IANAZone.create(assertZone(zone)).offset(millis);
 
 export const assertZone = (zone: string): string => {
   if (!isZone(zone)) {
@@ -138,8 +152,9 @@ export const epochMillisToLocal = (
   zone: string,
 ): { date: LocalDate; time: LocalTime; dateTime: LocalDateTime; offsetMinutes: number } => {
   const local = DateTime.fromMillis(millis, { zone: assertZone(zone) });
-  const date = local.toFormat('yyyy-MM-dd');
-  const time = local.toFormat('HH:mm');
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const date = `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`;
+  const time = `${pad(local.hour)}:${pad(local.minute)}`;
   return { date, time, dateTime: `${date}T${time}`, offsetMinutes: local.offset };
 };
 
