@@ -1,9 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { rowName, type RowResult, type RowSpec, type StoreName } from './eventStore/harness.ts';
 import { runPgbench } from './eventStore/pgbench.ts';
@@ -13,14 +11,15 @@ import {
   type ComparedRow,
   type EventStoreReport,
 } from './eventStore/report.ts';
-import type { WorkerReply, WorkerRequest } from './eventStore/worker.ts';
+import { codeVersion, packageVersion, startWorker, type Worker } from './eventStore/workers.ts';
 
 /**
  * `make bench`, part 1: our PostgreSQL event store against Emmett's on the same
  * database in the same run, plus pgbench as the ceiling for one INSERT per
  * transaction. Exits non-zero on errors only, never on a missed target.
  * Env: DATABASE_URL (default TEST_DATABASE_URL or the local `test` database),
- * BENCH_ROW_SECONDS (default 5), BENCH_PGBENCH_SECONDS (default 10).
+ * BENCH_ROW_SECONDS (default 5), BENCH_PGBENCH_SECONDS (default 10),
+ * BENCH_DIAGNOSE=1 to also run the append rows on our store without its NOTIFY trigger.
  */
 
 const connectionString =
@@ -29,10 +28,11 @@ const connectionString =
   'postgres://postgres@127.0.0.1:5432/test';
 const rowSeconds = Number(process.env['BENCH_ROW_SECONDS'] ?? 5);
 const pgbenchSeconds = Number(process.env['BENCH_PGBENCH_SECONDS'] ?? 10);
+const diagnose = process.env['BENCH_DIAGNOSE'] === '1';
 const warmupSeconds = 1;
 const seedStreams = 200;
 const streamLength = 100;
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 const ROWS: readonly RowSpec[] = [
   { kind: 'readStream', readers: 8, streams: seedStreams, streamLength },
@@ -42,98 +42,70 @@ const ROWS: readonly RowSpec[] = [
   ),
 ];
 
-interface Worker {
-  readonly child: ChildProcess;
-  ask(request: WorkerRequest): Promise<RowResult | undefined>;
-}
-
-const startWorker = (store: StoreName, schema: string): Worker => {
-  const child = fork(
-    fileURLToPath(new URL('./eventStore/worker.ts', import.meta.url)),
-    [store, connectionString, schema],
-    {
-      execArgv: ['--import', 'tsx'],
-      serialization: 'advanced',
-      cwd: root,
-    },
-  );
-  return {
-    child,
-    ask: (request) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) =>
-          reject(new Error(`The ${store} worker exited with code ${code}.`));
-        child.once('exit', onExit);
-        child.once('message', (reply: WorkerReply) => {
-          child.off('exit', onExit);
-          if (reply.ok) resolve(reply.result);
-          else reject(new Error(`The ${store} worker failed: ${reply.error}`));
-        });
-        child.send(request);
-      }),
-  };
-};
-
-// Read from disk: some packages do not export their package.json.
-const packageVersion = async (name: string): Promise<string> =>
-  (
-    JSON.parse(await readFile(`${root}/node_modules/${name}/package.json`, 'utf8')) as {
-      version: string;
-    }
-  ).version;
+const line = (result: RowResult): string =>
+  `${result.store} ${Math.round(result.eventsPerSecond).toString().padStart(6)} ev/s ` +
+  `p50 ${result.p50Ms.toFixed(2)} p99 ${result.p99Ms.toFixed(2)}`;
 
 const main = async (): Promise<void> => {
   const startedAt = new Date().toISOString();
   const began = performance.now();
   const loadAtStart = loadavg()[0] ?? 0;
+  const code = await codeVersion(root);
   const id = randomBytes(4).toString('hex');
-  const schemas = {
-    ours: `bench_ours_${id}`,
-    emmett: `bench_emmett_${id}`,
-    pgbench: `bench_pgbench_${id}`,
-  };
+  const stores: StoreName[] = [
+    'ours',
+    'emmett',
+    ...(diagnose ? ['oursWithoutNotify' as const] : []),
+  ];
+  const schemas = new Map(stores.map((store) => [store, `bench_${store.toLowerCase()}_${id}`]));
+  const pgbenchSchema = `bench_pgbench_${id}`;
   const admin = new pg.Client({ connectionString, application_name: 'bench-admin' });
   await admin.connect();
-  const workers = {
-    ours: startWorker('ours', schemas.ours),
-    emmett: startWorker('emmett', schemas.emmett),
-  };
+  const workers = new Map<StoreName, Worker>();
   try {
     const { rows: version } = await admin.query<{ server_version: string }>('SHOW server_version');
-    for (const store of ['ours', 'emmett'] as const) {
+    for (const store of stores) {
+      const schema = schemas.get(store) ?? store;
       console.log(
-        `preparing ${store}: schema ${schemas[store]}, ${seedStreams} streams of ${streamLength} events`,
+        `preparing ${store}: schema ${schema}, ${seedStreams} streams of ${streamLength} events`,
       );
-      await workers[store].ask({ kind: 'prepare', seedStreams, streamLength });
+      const worker = startWorker(store, connectionString, schema, root);
+      workers.set(store, worker);
+      await worker.ask({ kind: 'prepare', seedStreams, streamLength });
     }
+    const ask = async (store: StoreName, index: number, row: RowSpec): Promise<RowResult> => {
+      const request = {
+        kind: 'row',
+        index,
+        row,
+        warmupMs: warmupSeconds * 1000,
+        durationMs: rowSeconds * 1000,
+      } as const;
+      const result = await workers.get(store)?.ask(request);
+      if (!result) throw new Error(`Row "${rowName(row)}" returned no result for ${store}.`);
+      return result;
+    };
     const compared: ComparedRow[] = [];
+    const diagnostics: RowResult[] = [];
     for (const [index, row] of ROWS.entries()) {
-      const order: StoreName[] = index % 2 === 0 ? ['ours', 'emmett'] : ['emmett', 'ours'];
-      const results: Partial<Record<StoreName, RowResult>> = {};
-      for (const store of order) {
-        const request = {
-          kind: 'row',
-          index,
-          row,
-          warmupMs: warmupSeconds * 1000,
-          durationMs: rowSeconds * 1000,
-        } as const;
-        const result = await workers[store].ask(request);
-        if (result) results[store] = result;
-      }
-      const { ours, emmett } = results;
-      if (!ours || !emmett) throw new Error(`Row "${rowName(row)}" returned no result.`);
+      // Alternate who goes first, so a drift in the machine's load hits both alike.
+      const first = index % 2 === 0 ? 'ours' : 'emmett';
+      const a = await ask(first, index, row);
+      const b = await ask(first === 'ours' ? 'emmett' : 'ours', index, row);
+      const [ours, emmett] = first === 'ours' ? [a, b] : [b, a];
       const ratio = ours.eventsPerSecond / emmett.eventsPerSecond;
       compared.push({ row: rowName(row), ours, emmett, ratio });
       console.log(
-        `${rowName(row).padEnd(46)} ours ${Math.round(ours.eventsPerSecond).toString().padStart(7)} ev/s ` +
-          `p50 ${ours.p50Ms.toFixed(2)} p99 ${ours.p99Ms.toFixed(2)} | emmett ${Math.round(emmett.eventsPerSecond).toString().padStart(7)} ev/s ` +
-          `p50 ${emmett.p50Ms.toFixed(2)} p99 ${emmett.p99Ms.toFixed(2)} | ratio ${ratio.toFixed(2)}`,
+        `${rowName(row).padEnd(46)} ${line(ours)} | ${line(emmett)} | ratio ${ratio.toFixed(2)}`,
       );
+      if (diagnose && row.kind === 'append') {
+        diagnostics.push(await ask('oursWithoutNotify', index, row));
+        console.log(`${''.padEnd(46)} ${line(diagnostics[diagnostics.length - 1] ?? ours)}`);
+      }
     }
 
-    await admin.query(`CREATE SCHEMA "${schemas.pgbench}"`);
-    const table = `"${schemas.pgbench}".inserts`;
+    await admin.query(`CREATE SCHEMA "${pgbenchSchema}"`);
+    const table = `"${pgbenchSchema}".inserts`;
     await admin.query(
       `CREATE TABLE ${table} (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     );
@@ -158,10 +130,11 @@ const main = async (): Promise<void> => {
         platform: `${platform()} ${release()}`,
         node: process.version,
         postgres: version[0]?.server_version ?? 'unknown',
-        pgClient: await packageVersion('pg'),
-        emmett: await packageVersion('@event-driven-io/emmett-postgresql'),
+        pgClient: await packageVersion(root, 'pg'),
+        emmett: await packageVersion(root, '@event-driven-io/emmett-postgresql'),
         loadAverage: [loadAtStart, loadavg()[0] ?? 0],
       },
+      code,
       settings: {
         rowSeconds,
         warmupSeconds,
@@ -177,6 +150,7 @@ const main = async (): Promise<void> => {
           oursEventsPerSecond: single32.ours.eventsPerSecond,
         },
       },
+      ...(diagnose ? { diagnostics } : {}),
     };
     console.log(`ours/pgbench (1-event appends, 32 writers): ${(pgbenchRatio * 100).toFixed(0)}%`);
     console.log(
@@ -186,9 +160,10 @@ const main = async (): Promise<void> => {
     await writeDoc(`${root}/docs/benchmarks.md`, report);
     console.log(`wrote ${json} and docs/benchmarks.md`);
   } finally {
-    for (const worker of Object.values(workers)) worker.child.kill();
-    for (const schema of Object.values(schemas))
+    for (const worker of workers.values()) worker.child.kill();
+    for (const schema of [...schemas.values(), pgbenchSchema]) {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
     await admin.end();
   }
 };

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
-export type StoreName = 'ours' | 'emmett';
+/** `oursWithoutNotify`: a diagnostic run of our store with its per-append NOTIFY trigger disabled. */
+export type StoreName = 'ours' | 'emmett' | 'oursWithoutNotify';
 
 export type RowSpec =
   | { readonly kind: 'append'; readonly writers: number; readonly eventsPerCall: number }
@@ -38,6 +39,8 @@ export interface RowResult {
   /** Latency of one store call (an append or a read), in milliseconds. */
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU time of the benchmark's Node process per call (user + system), in milliseconds. */
+  readonly clientCpuMsPerCall: number;
 }
 
 /** What one call did: events written or read, and whether it lost an expected-revision race. */
@@ -74,6 +77,8 @@ export const runTimed = async (
   const measureFrom = start + warmupMs;
   const end = measureFrom + durationMs;
   let lastDone = measureFrom;
+  let cpuAtStart: NodeJS.CpuUsage | undefined;
+  setTimeout(() => (cpuAtStart = process.cpuUsage()), warmupMs);
   await Promise.all(
     Array.from({ length: concurrency }, async (_, index) => {
       const call = makeLoop(index);
@@ -89,6 +94,7 @@ export const runTimed = async (
       }
     }),
   );
+  const cpu = process.cpuUsage(cpuAtStart);
   const sorted = Float64Array.from(latencies).sort();
   const seconds = (lastDone - measureFrom) / 1000;
   return {
@@ -101,5 +107,6 @@ export const runTimed = async (
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
+    clientCpuMsPerCall: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
   };
 };

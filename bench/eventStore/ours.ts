@@ -5,11 +5,20 @@ import { migrate } from '../../infra/postgres/migrate.ts';
 import { createPool } from '../../infra/postgres/pool.ts';
 import type { BenchStore } from './benchStore.ts';
 
-/** Creates and migrates our store's schema. */
-export const prepareOurs = async (connectionString: string, schema: string): Promise<void> => {
+/**
+ * Creates and migrates our store's schema; `withoutNotify` disables the
+ * subscription wake-up trigger to measure what it costs the writers.
+ */
+export const prepareOurs = async (
+  connectionString: string,
+  schema: string,
+  withoutNotify = false,
+): Promise<void> => {
   const pool = createPool({ connectionString, schema, max: 1, applicationName: 'bench-ours' });
   try {
     await migrate(pool, schema);
+    if (withoutNotify)
+      await pool.query('ALTER TABLE events DISABLE TRIGGER events_appended_notify');
   } finally {
     await pool.end();
   }

@@ -27,6 +27,8 @@ export interface EventStoreReport {
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly machine: Machine;
+  /** The commit measured, and whether the store's files had uncommitted changes. */
+  readonly code: { readonly commit: string; readonly storeFilesDirty: readonly string[] };
   readonly settings: {
     readonly rowSeconds: number;
     readonly warmupSeconds: number;
@@ -42,6 +44,8 @@ export interface EventStoreReport {
       readonly oursEventsPerSecond: number;
     };
   };
+  /** BENCH_DIAGNOSE=1: the append rows on our store with its NOTIFY trigger disabled. */
+  readonly diagnostics?: readonly RowResult[];
 }
 
 const START = '<!-- bench:eventStore:start -->';
@@ -64,18 +68,24 @@ export const toMarkdown = (report: EventStoreReport): string => {
     'each in a fresh schema and its own Node process; the order of the two alternates per row.',
     'Writers use 4 of 5 calls on their own streams (a new one every 100 events) and 1 of 5 on 4 shared',
     'streams, with expected revisions; a conflict reloads the stream and counts as a call with no events.',
-    `Reads: ${report.settings.readDataset}. Latency is per store call.`,
+    `Code: commit ${report.code.commit}` +
+      (report.code.storeFilesDirty.length > 0
+        ? ` plus uncommitted changes to ${report.code.storeFilesDirty.join(', ')}.`
+        : ' (store files clean).'),
+    `Reads: ${report.settings.readDataset}. Latency is per store call; client CPU is the store's`,
+    'Node process time (user + system) per call: serialisation, hashing, the driver.',
     '',
     `Machine: ${m.cpus} CPUs (nproc), ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}, PostgreSQL ${m.postgres},`,
     `node-postgres ${m.pgClient}, Emmett ${m.emmett}. The machine is shared and was busy (1-minute load average`,
     `${m.loadAverage[0].toFixed(1)} at the start, ${m.loadAverage[1].toFixed(1)} at the end, on ${m.cpus} CPUs): treat differences under ~20% as noise.`,
     '',
-    '| row | ours events/s | Emmett events/s | ours/Emmett | ours p50 / p99 ms | Emmett p50 / p99 ms | conflicts ours / Emmett |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| row | ours events/s | Emmett events/s | ours/Emmett | ours p50 / p99 ms | Emmett p50 / p99 ms | conflicts ours / Emmett | client CPU ms/call ours / Emmett |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...report.rows.map(
       ({ row, ours, emmett, ratio }) =>
         `| ${row} | ${int(ours.eventsPerSecond)} | ${int(emmett.eventsPerSecond)} | ${ratio.toFixed(2)} | ` +
-        `${ms(ours.p50Ms)} / ${ms(ours.p99Ms)} | ${ms(emmett.p50Ms)} / ${ms(emmett.p99Ms)} | ${ours.conflicts} / ${emmett.conflicts} |`,
+        `${ms(ours.p50Ms)} / ${ms(ours.p99Ms)} | ${ms(emmett.p50Ms)} / ${ms(emmett.p99Ms)} | ${ours.conflicts} / ${emmett.conflicts} | ` +
+        `${ms(ours.clientCpuMsPerCall)} / ${ms(emmett.clientCpuMsPerCall)} |`,
     ),
     '',
     'PostgreSQL itself (pgbench, custom script: one small INSERT per transaction into a plain table):',
@@ -90,6 +100,20 @@ export const toMarkdown = (report: EventStoreReport): string => {
         ? '.'
         : ` (below on: ${targets.oursAtLeastEmmett.rowsBelow.join('; ')}).`),
     `- Single-event appends at 32 writers ≥ 50% of pgbench's TPS: **${targets.singleAppendsVsPgbench.met ? 'met' : 'not met'}** (${pct(targets.singleAppendsVsPgbench.ratio)}).`,
+    ...(report.diagnostics
+      ? [
+          '',
+          'Diagnostic (`BENCH_DIAGNOSE=1`, not a target): our store with its per-append NOTIFY trigger disabled:',
+          '',
+          '| row | events/s | p50 / p99 ms | vs ours with NOTIFY |',
+          '|---|---:|---:|---:|',
+          ...report.diagnostics.map((result) => {
+            const withNotify =
+              report.rows.find((row) => row.row === result.row)?.ours.eventsPerSecond ?? NaN;
+            return `| ${result.row} | ${int(result.eventsPerSecond)} | ${ms(result.p50Ms)} / ${ms(result.p99Ms)} | ${(result.eventsPerSecond / withNotify).toFixed(2)}× |`;
+          }),
+        ]
+      : []),
     END,
   ];
   return lines.join('\n');

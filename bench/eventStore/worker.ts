@@ -30,12 +30,14 @@ export type WorkerReply =
   | { readonly ok: false; readonly error: string };
 
 const [storeArg, connectionString, schema] = process.argv.slice(2);
-if ((storeArg !== 'ours' && storeArg !== 'emmett') || !connectionString || !schema) {
-  throw new Error('usage: worker.ts <ours|emmett> <connectionString> <schema>');
+const STORES: readonly string[] = ['ours', 'emmett', 'oursWithoutNotify'] satisfies StoreName[];
+const isStoreName = (name: string | undefined): name is StoreName => STORES.includes(name ?? '');
+if (!isStoreName(storeArg) || !connectionString || !schema) {
+  throw new Error('usage: worker.ts <ours|emmett|oursWithoutNotify> <connectionString> <schema>');
 }
 const storeName: StoreName = storeArg;
 const open = (max: number): BenchStore =>
-  storeName === 'ours'
+  storeName !== 'emmett'
     ? openOurs(connectionString, schema, max)
     : openEmmett(connectionString, schema, max);
 
@@ -43,7 +45,9 @@ const SHARED_STREAMS = 4;
 const OWN_STREAM_LENGTH = 100;
 
 const prepare = async (seedStreams: number, streamLength: number): Promise<void> => {
-  await (storeName === 'ours' ? prepareOurs : prepareEmmett)(connectionString, schema);
+  await (storeName === 'emmett'
+    ? prepareEmmett(connectionString, schema)
+    : prepareOurs(connectionString, schema, storeName === 'oursWithoutNotify'));
   const store = open(8);
   try {
     let next = 0;

@@ -9,13 +9,18 @@ const SKIPPED =
   'EventStoreDB contract suite skipped: set EVENTSTORE_URL=esdb://host:2113?tls=false to run it';
 
 if (url) {
-  describeEventStoreContract('EventStoreDB', () => {
-    const client = EventStoreDBClient.connectionString(url);
-    return Promise.resolve({
-      store: getEventStoreDbEventStore(client, { backoff: { initialMs: 50, maxMs: 1000 } }),
-      dispose: () => client.dispose(),
-    });
-  });
+  describeEventStoreContract(
+    'EventStoreDB',
+    () => {
+      const client = EventStoreDBClient.connectionString(url);
+      return Promise.resolve({
+        store: getEventStoreDbEventStore(client, { backoff: { initialMs: 50, maxMs: 1000 } }),
+        dispose: () => client.dispose(),
+      });
+    },
+    // Every property run is several network round trips per append.
+    { propertyRuns: 20 },
+  );
 } else {
   describe('EventStoreDB event store contract', () => {
     it(SKIPPED, function (this: Mocha.Context) {
