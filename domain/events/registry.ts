@@ -3,6 +3,7 @@ import { resourceEventDefinitions } from '../resource/events.ts';
 import { slotEventDefinitions } from '../slot/events.ts';
 import { RESERVATION_EVENTS } from '../reservation/events.ts';
 import { PAYMENT_SAGA_EVENTS } from '../payment/sagaEvents.ts';
+import { CALENDAR_EVENTS } from '../calendar/events.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 
@@ -21,6 +22,7 @@ export const EVENT_DEFINITIONS = [
   ...slotEventDefinitions,
   ...RESERVATION_EVENTS,
   ...PAYMENT_SAGA_EVENTS,
+  ...CALENDAR_EVENTS,
   // ── end of registered event modules ──
 ] as const;
 
