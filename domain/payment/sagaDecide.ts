@@ -1,9 +1,15 @@
-import { ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
 import type { ReservationEvent } from '../reservation/events.ts';
 import type { MatrixRowId } from './compensationMatrix.ts';
 import { compensate, requestStep } from './sagaCompensation.ts';
-import { onStepCompleted, plus } from './sagaStepOutcome.ts';
+import {
+  retryDeadLetters,
+  returnVendorDeposit,
+  settleCompletion,
+  settleRefund,
+} from './sagaSettlement.ts';
+import { onStepCompleted } from './sagaStepOutcome.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { PaymentSagaState } from './sagaState.ts';
@@ -149,24 +155,14 @@ const onReservationEvent = (
       );
     }
     case 'ReservationCompleted':
-      return saga.steps.payout
-        ? []
-        : [
-            requestStep(
-              saga,
-              'payout',
-              1,
-              now,
-              saga.vendorPayout,
-              null,
-              plus(now, options.disputeWindowHours * 3_600_000),
-            ),
-          ];
+      return settleCompletion(saga, now, options);
+    // The guest's refund (all but the no-show fee) arrives as RefundRequested; the vendor is not at fault.
+    case 'ReservationMarkedNoShow':
+      return returnVendorDeposit(saga, now);
     case 'VendorNotified':
     case 'ReservationCommitted':
     case 'CommitFailed':
     case 'ReservationCheckedIn':
-    case 'ReservationMarkedNoShow':
     case 'ReservationModified':
     case 'ReservationExtended':
       return [];
@@ -187,22 +183,22 @@ export const decidePaymentSaga = (
       return onReservationEvent(saga, input.event, input.now, options);
     case 'StepCompleted':
       return saga.status === 'NONE' ? [] : onStepCompleted(saga, input, options);
-    case 'RefundRequested': {
-      const capture = saga.status === 'NONE' ? undefined : saga.steps['requester-capture'];
-      if (saga.status === 'NONE' || capture?.status !== 'succeeded' || capture.amount === null) {
+    case 'RefundRequested':
+      if (saga.status === 'NONE')
         throw new ValidationError(
           `Reservation ${input.reservationId} has no captured payment to refund.`,
           {},
           'NOTHING_TO_REFUND',
         );
-      }
-      if (saga.steps['requester-refund']) return [];
-      const amount = {
-        amount: Math.min(input.amount.amount, capture.amount.amount),
-        currency: capture.amount.currency,
-      };
-      return [requestStep(saga, 'requester-refund', 1, input.now, amount, capture.providerId)];
-    }
+      return settleRefund(saga, input, options);
+    case 'RetryDeadLetters':
+      if (saga.status === 'NONE')
+        throw new NotFoundError(
+          `Reservation ${input.reservationId} has no payment saga; check the reservation id.`,
+          { reservationId: input.reservationId },
+          'PAYMENT_SAGA_NOT_FOUND',
+        );
+      return retryDeadLetters(saga, input.now);
     default: {
       const _never: never = input;
       return _never;

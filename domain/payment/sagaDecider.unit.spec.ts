@@ -137,7 +137,7 @@ describe('payment saga: the happy path', () => {
     expect(commands(all, replayed)).to.deep.equal(commands(all, state));
   });
 
-  it('pays the vendor out after the dispute window on completion', () => {
+  it('pays the vendor out after the dispute window on completion and gives the deposit back', () => {
     const { state } = run([
       ...inputsTo('COMMIT_IN_PROGRESS'),
       done('vendor-capture', 'ch_v'),
@@ -163,7 +163,72 @@ describe('payment saga: the happy path', () => {
           transferGroup: after.status === 'NONE' ? '' : after.bookingReference,
         },
       },
+      {
+        kind: 'gateway',
+        step: 'vendor-refund',
+        attempt: 1,
+        command: {
+          type: 'Refund',
+          reservationId,
+          idempotencyKey: 'vendor-refund-r-1-1',
+          notBefore: NOW,
+          party: 'vendor',
+          captureId: 'ch_v',
+          amount: { amount: 5_000, currency: 'EUR' },
+        },
+      },
     ]);
+  });
+
+  it('settles a cancellation: refunds per policy and pays the vendor its share of what is kept', () => {
+    const { state } = run([
+      ...inputsTo('COMMIT_IN_PROGRESS'),
+      done('vendor-capture', 'ch_v'),
+      done('requester-capture', 'ch_r'),
+    ]);
+    const events = sagaDecider.decide(
+      {
+        type: 'RefundRequested',
+        reservationId,
+        amount: { amount: 30_000, currency: 'EUR' },
+        now: NOW,
+        jitter: 0,
+      },
+      state,
+    );
+    expect(
+      events.map(
+        (e) =>
+          e.type === 'PaymentStepRequested' && [
+            e.data.step,
+            e.data.amount?.amount,
+            e.data.notBefore,
+          ],
+      ),
+    ).to.deep.equal([
+      ['requester-refund', 30_000, NOW],
+      ['payout', 10_000, '2026-12-04T10:30:00.000Z'],
+    ]);
+  });
+
+  it('retries a dead letter with the next attempt and the same target', () => {
+    const { state } = run([
+      ...inputsTo('FAILED_REQUESTER_AUTH'),
+      ...[1, 2, 3, 4, 5].map((attempt) => fail('vendor-auth-cancel', attempt, true)),
+    ]);
+    const events = sagaDecider.decide(
+      { type: 'RetryDeadLetters', reservationId, now: NOW, jitter: 0 },
+      state,
+    );
+    expect(requested(events)).to.deep.equal([
+      ['vendor-auth-cancel', 'pi_vendor', 'vendor-auth-cancel-r-1-6'],
+    ]);
+    expect(() =>
+      sagaDecider.decide(
+        { type: 'RetryDeadLetters', reservationId, now: NOW, jitter: 0 },
+        run(inputsTo('HELD')).state,
+      ),
+    ).to.throw(ValidationError);
   });
 
   it('refunds what a cancellation handler computed, capped at the capture', () => {

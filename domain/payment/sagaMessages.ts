@@ -22,11 +22,22 @@ export type PaymentSagaInput =
       readonly now: string;
       readonly jitter: number;
     }
-  /** The refund a cancellation or no-show handler computed with `refundFor`/`noShowFee`. */
+  /**
+   * The refund a cancellation or no-show handler computed with `refundFor`/`noShowFee`
+   * (zero when the policy keeps everything). What is kept is settled too: the
+   * vendor's share of it is paid out after the dispute window.
+   */
   | {
       readonly type: 'RefundRequested';
       readonly reservationId: string;
       readonly amount: Money;
+      readonly now: string;
+      readonly jitter: number;
+    }
+  /** An operator retries every dead-lettered step with the next attempt number (a fresh idempotency key). */
+  | {
+      readonly type: 'RetryDeadLetters';
+      readonly reservationId: string;
       readonly now: string;
       readonly jitter: number;
     };

@@ -20,12 +20,15 @@ export type StepState =
       readonly status: 'failed';
       readonly attempt: number;
       readonly amount: Money | null;
+      /** Kept from the request so a dead letter can be retried against the same provider object. */
+      readonly target: string | null;
       readonly reason: string;
     }
   | {
       readonly status: 'deadLettered';
       readonly attempt: number;
       readonly amount: Money | null;
+      readonly target: string | null;
       readonly reason: string;
     };
 
@@ -45,6 +48,11 @@ export interface RunningSaga {
 export type PaymentSagaState = { readonly status: 'NONE' } | RunningSaga;
 
 export const initialPaymentSagaState = (): PaymentSagaState => ({ status: 'NONE' });
+
+const targetOf = (step: StepState | undefined): string | null =>
+  step?.status === 'pending' || step?.status === 'failed' || step?.status === 'deadLettered'
+    ? step.target
+    : null;
 
 const withStep = (state: RunningSaga, step: PaymentStep, next: StepState): RunningSaga => ({
   ...state,
@@ -98,20 +106,22 @@ export const evolvePaymentSaga = (
     }
     case 'PaymentStepFailed': {
       if (!event.data.final) return state;
-      const amount = state.steps[event.data.step]?.amount ?? null;
+      const current = state.steps[event.data.step];
       return withStep(state, event.data.step, {
         status: 'failed',
         attempt: event.data.attempt,
-        amount,
+        amount: current?.amount ?? null,
+        target: targetOf(current),
         reason: event.data.reason,
       });
     }
     case 'PaymentDeadLettered': {
-      const amount = state.steps[event.data.step]?.amount ?? null;
+      const current = state.steps[event.data.step];
       return withStep(state, event.data.step, {
         status: 'deadLettered',
         attempt: event.data.attempts,
-        amount,
+        amount: current?.amount ?? null,
+        target: targetOf(current),
         reason: event.data.reason,
       });
     }
