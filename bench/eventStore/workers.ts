@@ -48,7 +48,7 @@ export const packageVersion = async (root: string, name: string): Promise<string
   ).version;
 
 const git = async (cwd: string, ...args: string[]): Promise<string> =>
-  (await promisify(execFile)('git', args, { cwd })).stdout.trim();
+  (await promisify(execFile)('git', args, { cwd })).stdout.trimEnd();
 
 /** The commit being measured and the store files that differ from it. */
 export const codeVersion = async (
