@@ -1,52 +1,90 @@
-/** The SQL of `append` (postgresAppend.ts), kept apart so the logic reads on one screen. */
+import { categoryOf, type StreamAppend } from '../../../commands/shared/eventStore.ts';
+import { callerMetadata, canonicalJson, toJsonValue } from '../hashChain.ts';
 
-// Subscribers deliver in (transaction_id, global_position) order, so a writer
-// must hold every one of its streams before it gets an xid: a transaction that
-// took its xid on one stream's row and then queued for another's could land its
-// events behind a later xid and be delivered out of revision order. Advisory
-// locks take no xid, and the one-time filter takes all of them (sorted, so
-// crosswise multi-stream appends cannot deadlock) before the first row is
-// touched. The row lock of the upsert then reads a head no writer is moving;
-// a new stream gets a placeholder at revision -1 that a rollback removes.
-// The key is the bare stream name, shared with subscriptionTesting.ts's raw
-// writer; the same name in two schemas of one database merely serialises.
-export const LOCK_STREAMS = `
-  INSERT INTO streams AS s (stream_name, revision)
-  SELECT name, -1 FROM unnest($1::text[]) AS name
-  WHERE (SELECT count(pg_advisory_xact_lock(hashtextextended(n, 0)))
-         FROM unnest($1::text[]) AS n) > 0
-  ON CONFLICT (stream_name) DO UPDATE SET revision = s.revision
-  RETURNING stream_name, revision::text AS revision, deleted, last_hash, now() AS now`;
+/**
+ * The SQL side of `append` (postgresAppend.ts): one call of the function of
+ * migration 003, a single autocommit statement, prepared once per connection.
+ * The migration explains the locking, the outcomes and why the hash is computed
+ * in the database from pieces made here.
+ */
+export const APPEND_EVENTS = {
+  name: 'booking_ledger_append_events_v1',
+  text: `SELECT outcome, revisions::text[] AS revisions, last_transaction_id, last_global_position, stored
+         FROM append_events($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::uuid[],
+                            $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::text[],
+                            $12::text[], $13::text[], $14::boolean)`,
+} as const;
 
-// One statement writes every event and moves every stream head; the NOTIFY
-// trigger (migration 002) fires once for it.
-export const INSERT_EVENTS = `
-  WITH inserted AS (
-    INSERT INTO events (stream_name, category, stream_revision, event_id, event_type,
-                        schema_version, data, metadata, recorded_at)
-    SELECT e.stream_name, e.category, e.stream_revision, e.event_id, e.event_type,
-           e.schema_version, e.data, e.metadata, $9
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::int[],
-                $7::jsonb[], $8::jsonb[])
-      WITH ORDINALITY AS e(stream_name, category, stream_revision, event_id, event_type,
-                           schema_version, data, metadata, ord)
-    ORDER BY e.ord
-    RETURNING transaction_id, global_position
-  ), heads AS (
-    UPDATE streams s SET revision = h.revision, last_hash = h.last_hash, deleted = false
-    FROM unnest($10::text[], $11::bigint[], $12::text[]) AS h(stream_name, revision, last_hash)
-    WHERE s.stream_name = h.stream_name
-  )
-  SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
-  FROM inserted ORDER BY global_position DESC LIMIT 1`;
-
-export interface StreamRow {
-  readonly stream_name: string;
-  readonly revision: string;
-  readonly deleted: boolean;
-  readonly last_hash: string;
-  readonly now: Date;
+export interface AppendOutcomeRow {
+  readonly outcome: 'ok' | 'check';
+  /** ok: each stream's new revision; check: the actual revision, null for none or deleted. */
+  readonly revisions: readonly (string | null)[];
+  readonly last_transaction_id: string | null;
+  readonly last_global_position: string | null;
+  /** check: the stored events carrying the append's ids, as `EventRow`s. */
+  readonly stored: readonly unknown[] | null;
 }
 
 /** The same per-stream lock for writers of stream heads outside `append` (deleteStream). */
 export const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+
+const RECORDED_AT = 'recordedAt';
+
+/**
+ * An event's canonical JSON as `computeEventHash` (hashChain.ts) builds it,
+ * cut around the two values only the database knows: `recordedAt` (inside
+ * metadata) and `revision`. The database hashes
+ * `previousHash + head + recordedAt + middle + revision + tail`.
+ * `JSON.stringify` of a key-sorted object is `{` + `"key":value` joined by
+ * commas + `}` in the object's own key order, which puts integer-like keys
+ * first: the order is taken from such an object, not from the sort alone.
+ */
+export const toHashPieces = (
+  stream: string,
+  event: StreamAppend['events'][number],
+): { head: string; middle: string; tail: string } => {
+  const metadata = toJsonValue(callerMetadata(event.metadata)) as Record<string, unknown>;
+  const order: Record<string, true> = {};
+  for (const key of [...Object.keys(metadata), RECORDED_AT].sort()) order[key] = true;
+  const members = Object.keys(order).map((key) =>
+    key === RECORDED_AT ? undefined : `${JSON.stringify(key)}:${canonicalJson(metadata[key])}`,
+  );
+  const at = members.indexOf(undefined);
+  const before = members.slice(0, at).join(',');
+  const after = members.slice(at + 1).join(',');
+  return {
+    head:
+      `{"data":${canonicalJson(event.data)},"eventId":${JSON.stringify(event.eventId)},` +
+      `"metadata":{${before}${before === '' ? '' : ','}"${RECORDED_AT}":"`,
+    middle: `"${after === '' ? '' : ','}${after}},"revision":`,
+    tail:
+      `,"schemaVersion":${JSON.stringify(event.schemaVersion)},"stream":${JSON.stringify(stream)},` +
+      `"type":${JSON.stringify(event.type)}}`,
+  };
+};
+
+/** The parameters of `APPEND_EVENTS` for `requests` (validated), in the caller's order. */
+export const toAppendParams = (
+  requests: readonly StreamAppend[],
+  lookUpIds: boolean,
+): unknown[] => {
+  const events = requests.flatMap((request) =>
+    request.events.map((event) => ({ event, pieces: toHashPieces(request.stream, event) })),
+  );
+  return [
+    requests.map((request) => request.stream).sort(),
+    requests.map((request) => request.stream),
+    requests.map((request) => categoryOf(request.stream)),
+    requests.map((request) => String(request.expectedRevision)),
+    requests.map((request) => request.events.length),
+    events.map(({ event }) => event.eventId),
+    events.map(({ event }) => event.type),
+    events.map(({ event }) => event.schemaVersion),
+    events.map(({ event }) => JSON.stringify(toJsonValue(event.data))),
+    events.map(({ event }) => JSON.stringify(callerMetadata(event.metadata))),
+    events.map(({ pieces }) => pieces.head),
+    events.map(({ pieces }) => pieces.middle),
+    events.map(({ pieces }) => pieces.tail),
+    lookUpIds,
+  ];
+};

@@ -1,9 +1,15 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { ANY, NO_STREAM, type StreamAppend } from '../../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../../domain/shared/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../postgres/testing.ts';
 import { events, readAllUntil, sleep, streamIn, uniqueCategory } from '../contract/support.ts';
+import { verifyChain } from '../hashChain.ts';
 import { getPostgresEventStore } from './postgresEventStore.ts';
+import { subscribePostgres } from './subscription.ts';
+import { collect, delay, writeEvents } from './subscriptionTesting.ts';
+import { eventsChannel } from './subscriptionListener.ts';
+import { APPEND_EVENTS, toAppendParams } from './appendSql.ts';
 import type { EventStore, RecordedEvent } from '../../../commands/shared/eventStore.ts';
 
 const expectRevisionOrder = (delivered: readonly RecordedEvent[]): void => {
@@ -94,5 +100,101 @@ describe('Postgres append and delivery order', function () {
     const all = await readAllUntil(store, { filter: { categories: [category] } }, wins * 2);
     expect(all).to.have.length(wins * 2);
     expectRevisionOrder(all);
+  });
+
+  it('hashes in SQL exactly what verifyChain recomputes, for any JSON data and metadata', async () => {
+    // jsonb rejects \u0000 in strings (a ValidationError, tested in the contract).
+    const json = fc.jsonValue().filter((value) => !JSON.stringify(value).includes('\\u0000'));
+    const metadata = fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom('recordedAt', 'hash', '10', '2', 'a', 'zz')),
+      json,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ data: json, metadata }), { minLength: 1, maxLength: 3 }),
+        fc.string({ minLength: 1 }),
+        async (batch, type) => {
+          const stream = streamIn(uniqueCategory());
+          for (const [index, { data, metadata: meta }] of batch.entries()) {
+            const event = { ...events(1)[0]!, type, data, metadata: meta };
+            await store.append([
+              { stream, expectedRevision: index - 1 < 0 ? NO_STREAM : index - 1, events: [event] },
+            ]);
+          }
+          const stored = await store.readStream(stream);
+          expect(verifyChain(stored)).to.deep.equal({ ok: true, checked: batch.length });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('records recordedAt as the transaction time of the append, to the millisecond', async () => {
+    const stream = streamIn(uniqueCategory());
+    await store.append([{ stream, expectedRevision: NO_STREAM, events: events(2) }]);
+    const { rows } = await db.pool.query<{ recorded: string; stamped: string }>(
+      `SELECT metadata->>'recordedAt' AS recorded,
+              to_char(date_trunc('milliseconds', recorded_at) AT TIME ZONE 'UTC',
+                      'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS stamped
+       FROM events WHERE stream_name = $1`,
+      [stream],
+    );
+    expect(rows).to.have.length(2);
+    for (const row of rows) expect(row.recorded).to.equal(row.stamped);
+  });
+
+  it('wakes a subscriber by NOTIFY after an append commits (polling set to a minute)', async () => {
+    const category = uniqueCategory();
+    const stream = streamIn(category);
+    await store.append([{ stream, expectedRevision: NO_STREAM, events: events(1) }]);
+    const seen = collect(
+      subscribePostgres(
+        {
+          pool: db.pool,
+          connectionString: db.connectionString,
+          schema: db.schema,
+          pollIntervalMs: 60_000,
+        },
+        { filter: { categories: [category] } },
+      ),
+    );
+    try {
+      await seen.waitFor(1);
+      await delay(300); // the LISTEN connection is up and the reader is asleep
+      await store.append([{ stream, expectedRevision: 0, events: events(2) }]);
+      await seen.waitFor(3, 5_000);
+      expect(seen.events.map((event) => event.revision)).to.deep.equal([0, 1, 2]);
+    } finally {
+      seen.subscription.unsubscribe();
+    }
+  });
+
+  it('append_events sends no NOTIFY itself (commits would serialise on it); raw inserts still do', async () => {
+    const listener = await db.pool.connect();
+    const heard: string[] = [];
+    const onNotification = (message: { channel: string }) => heard.push(message.channel);
+    listener.on('notification', onNotification);
+    try {
+      await listener.query(`LISTEN "${eventsChannel(db.schema)}"`);
+      const request: StreamAppend = {
+        stream: streamIn(uniqueCategory()),
+        expectedRevision: NO_STREAM,
+        events: events(1),
+      };
+      const { rows } = await db.pool.query<{ outcome: string }>({
+        ...APPEND_EVENTS,
+        values: toAppendParams([request], false),
+      });
+      expect(rows[0]?.outcome).to.equal('ok');
+      await delay(300);
+      expect(heard).to.deep.equal([]);
+      await writeEvents(db.pool, streamIn(uniqueCategory()), ['Raw']);
+      await delay(300);
+      expect(heard).to.deep.equal([eventsChannel(db.schema)]);
+    } finally {
+      listener.off('notification', onNotification);
+      await listener.query('UNLISTEN *');
+      listener.release();
+    }
   });
 });

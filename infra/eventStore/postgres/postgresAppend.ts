@@ -1,146 +1,103 @@
 import pg from 'pg';
-import {
-  categoryOf,
-  type AppendResult,
-  type RecordedEvent,
-  type StreamAppend,
-} from '../../../commands/shared/eventStore.ts';
-import {
-  ConcurrencyError,
-  UnavailableError,
-  ValidationError,
-} from '../../../domain/shared/errors.ts';
-import { withTransaction, type Pool, type PoolClient } from '../../postgres/pool.ts';
+import type { AppendResult, StreamAppend } from '../../../commands/shared/eventStore.ts';
+import { UnavailableError, ValidationError } from '../../../domain/shared/errors.ts';
+import type { Pool } from '../../postgres/pool.ts';
 import { checkExpectedRevision, matchRetry } from '../appendRules.ts';
-import { chainEvents, type ChainedEvent } from '../hashChain.ts';
-import { INSERT_EVENTS, LOCK_STREAMS, type StreamRow } from './appendSql.ts';
-import { EVENT_COLUMNS, toCheckpoint, toRecordedEvent, type EventRow } from './rows.ts';
+import { APPEND_EVENTS, toAppendParams, type AppendOutcomeRow } from './appendSql.ts';
+import { toCheckpoint, toRecordedEvent, type EventRow } from './rows.ts';
 import { comparePostgresCheckpoints } from './subscription.ts';
+import { eventsChannel } from './subscriptionListener.ts';
 
 const laterCheckpoint = (a: string | undefined, b: string): string =>
   a === undefined || comparePostgresCheckpoints(b, a) > 0 ? b : a;
-
-const findStored = async (client: PoolClient, requests: readonly StreamAppend[]) => {
-  const ids = requests.flatMap((request) => request.events.map((event) => event.eventId));
-  const { rows } = await client.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`,
-    [ids],
-  );
-  return new Map(rows.map((row) => [row.event_id, toRecordedEvent(row)]));
-};
-
-/**
- * One attempt in one transaction. Event ids are only looked up when a retry is
- * plausible (`lookUpIds`, or an expected-revision conflict that a retry of a
- * committed append would cause), keeping the common path at two statements.
- */
-const appendOnce = async (
-  client: PoolClient,
-  requests: readonly StreamAppend[],
-  lookUpIds: boolean,
-): Promise<AppendResult> => {
-  const names = requests.map((request) => request.stream).sort();
-  const locked = await client.query<StreamRow>(LOCK_STREAMS, [names]);
-  const heads = new Map(locked.rows.map((row) => [row.stream_name, row]));
-  let stored = lookUpIds ? await findStored(client, requests) : undefined;
-
-  const fresh: {
-    readonly stream: string;
-    readonly events: readonly ChainedEvent[];
-    readonly lastHash: string;
-  }[] = [];
-  const results: { stream: string; revision: number }[] = [];
-  let position: string | undefined;
-  for (const request of requests) {
-    const head = heads.get(request.stream);
-    if (head === undefined)
-      throw new Error(`The lock on stream ${request.stream} returned no row.`);
-    const revision = Number(head.revision);
-    const actual = head.deleted || revision < 0 ? undefined : revision;
-    const original = (found: Map<string, RecordedEvent>) =>
-      matchRetry(
-        request.stream,
-        request.events,
-        request.events.map((event) => found.get(event.eventId)),
-      );
-    let retry = stored === undefined ? undefined : original(stored);
-    if (retry === undefined) {
-      try {
-        checkExpectedRevision(request.stream, request.expectedRevision, actual);
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || stored !== undefined) throw error;
-        stored = await findStored(client, requests);
-        retry = original(stored);
-        if (retry === undefined) throw error;
-      }
-    }
-    if (retry !== undefined) {
-      for (const event of retry) position = laterCheckpoint(position, event.checkpoint);
-      results.push({
-        stream: request.stream,
-        revision: retry[retry.length - 1]?.revision ?? revision,
-      });
-      continue;
-    }
-    const chained = chainEvents(
-      request.stream,
-      revision + 1,
-      head.last_hash,
-      head.now.toISOString(),
-      request.events,
-    );
-    fresh.push({ stream: request.stream, ...chained });
-    results.push({ stream: request.stream, revision: revision + request.events.length });
-  }
-
-  const rows = fresh.flatMap(({ stream, events }) => events.map((event) => ({ stream, event })));
-  const now = locked.rows[0]?.now;
-  if (rows.length > 0 && now !== undefined) {
-    const inserted = await client.query<{ transaction_id: string; global_position: string }>(
-      INSERT_EVENTS,
-      [
-        rows.map((row) => row.stream),
-        rows.map((row) => categoryOf(row.stream)),
-        rows.map((row) => row.event.revision),
-        rows.map((row) => row.event.eventId),
-        rows.map((row) => row.event.type),
-        rows.map((row) => row.event.schemaVersion),
-        rows.map((row) => JSON.stringify(row.event.data)),
-        rows.map((row) => JSON.stringify(row.event.metadata)),
-        now,
-        fresh.map((group) => group.stream),
-        fresh.map((group) => group.events[group.events.length - 1]?.revision ?? 0),
-        fresh.map((group) => group.lastHash),
-      ],
-    );
-    const last = inserted.rows[0];
-    if (last === undefined)
-      throw new Error('INSERT … RETURNING returned no row for a non-empty append.');
-    position = laterCheckpoint(position, toCheckpoint(last.transaction_id, last.global_position));
-  }
-  if (position === undefined) throw new Error('An append produced no position.');
-  return { streams: results, position };
-};
 
 const sqlState = (
   error: unknown,
 ): { code?: string | undefined; constraint?: string | undefined } =>
   error instanceof pg.DatabaseError ? error : {};
 
+type StreamResult = AppendResult['streams'][number];
+
 /**
- * Appends in one transaction, retried as a whole on deadlocks and serialization
- * failures, and translates pg errors at this boundary. `requests` are validated.
+ * Settles a 'check' outcome (nothing was written): streams whose events are all
+ * stored are idempotent retries and keep their original positions; any other
+ * stream must pass its expected-revision check (ConcurrencyError with the
+ * actual revision) and is returned to be written by the next call.
+ */
+const settleCheck = (
+  pending: readonly StreamAppend[],
+  row: AppendOutcomeRow,
+  retried: Map<string, StreamResult>,
+): { remaining: StreamAppend[]; position: string | undefined } => {
+  const stored = new Map(
+    (row.stored ?? []).map((event) => {
+      const recorded = toRecordedEvent(event as EventRow);
+      return [recorded.eventId, recorded];
+    }),
+  );
+  const remaining: StreamAppend[] = [];
+  let position: string | undefined;
+  pending.forEach((request, index) => {
+    const retry = matchRetry(
+      request.stream,
+      request.events,
+      request.events.map((event) => stored.get(event.eventId)),
+    );
+    const actual = row.revisions[index];
+    if (retry === undefined) {
+      checkExpectedRevision(
+        request.stream,
+        request.expectedRevision,
+        actual == null ? undefined : Number(actual),
+      );
+      remaining.push(request);
+      return;
+    }
+    for (const event of retry) position = laterCheckpoint(position, event.checkpoint);
+    const revision = retry[retry.length - 1]?.revision ?? Number(actual ?? -1);
+    retried.set(request.stream, { stream: request.stream, revision });
+  });
+  return { remaining, position };
+};
+
+/**
+ * Appends `requests` (validated) atomically in one round trip on the common
+ * path: a single autocommit call of `append_events` (migration 003). Conflicts
+ * come back as an outcome, not an error, so a ConcurrencyError costs no extra
+ * round trip either. A call is repeated only when the database says so: a
+ * stored event id we did not look up (then looked up), streams found to be
+ * retries (the rest is written by the next call), deadlocks and serialization
+ * failures. pg errors are translated at this boundary. `onWritten` runs after
+ * every committed write (the store's NOTIFY, see `createAppendNotifier`).
  */
 export const appendPostgres = async (
   pool: Pool,
   requests: readonly StreamAppend[],
   maxAttempts = 5,
+  onWritten: () => void = () => undefined,
 ): Promise<AppendResult> => {
+  let pending: readonly StreamAppend[] = requests;
   let lookUpIds = false;
+  let position: string | undefined;
+  const retried = new Map<string, StreamResult>();
   let lastError: unknown;
+  const resultOf = (written: Map<string, StreamResult>): AppendResult => {
+    if (position === undefined) throw new Error('An append produced no position.');
+    const streams = requests.map((request) => {
+      const result = written.get(request.stream) ?? retried.get(request.stream);
+      if (result === undefined) throw new Error(`No result for stream ${request.stream}.`);
+      return result;
+    });
+    return { streams, position };
+  };
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    let row: AppendOutcomeRow | undefined;
     try {
-      return await withTransaction(pool, (client) => appendOnce(client, requests, lookUpIds));
+      const { rows } = await pool.query<AppendOutcomeRow>({
+        ...APPEND_EVENTS,
+        values: toAppendParams(pending, lookUpIds),
+      });
+      row = rows[0];
     } catch (error) {
       const { code, constraint } = sqlState(error);
       lastError = error;
@@ -159,10 +116,63 @@ export const appendPostgres = async (
       }
       throw error;
     }
+    if (row === undefined) throw new Error('append_events returned no row.');
+    if (row.outcome === 'ok') {
+      if (row.last_transaction_id === null || row.last_global_position === null)
+        throw new Error('append_events wrote events but returned no position.');
+      position = laterCheckpoint(
+        position,
+        toCheckpoint(row.last_transaction_id, row.last_global_position),
+      );
+      onWritten();
+      const written = new Map(
+        pending.map((request, index) => [
+          request.stream,
+          { stream: request.stream, revision: Number(row.revisions[index]) },
+        ]),
+      );
+      return resultOf(written);
+    }
+    const settled = settleCheck(pending, row, retried);
+    if (settled.position !== undefined) position = laterCheckpoint(position, settled.position);
+    if (settled.remaining.length === 0) return resultOf(new Map());
+    // Only streams that passed their check are left; ids are looked up again if needed.
+    pending = settled.remaining;
+    lookUpIds = false;
   }
   throw new UnavailableError(
     `The append kept conflicting inside the database after ${maxAttempts} attempts; retry later.`,
     1,
     { cause: lastError instanceof Error ? lastError.message : String(lastError) },
   );
+};
+
+/**
+ * Wakes subscribers after appends commit (the append itself sends no NOTIFY,
+ * see migration 003): at most one NOTIFY in flight per store, and one more
+ * after it when appends committed meanwhile, so every append is followed by a
+ * NOTIFY sent after its COMMIT. A lost NOTIFY (connection error, crash) costs
+ * latency only: subscribers poll as a fallback.
+ */
+export const createAppendNotifier = (pool: Pool, schema: string): { notify(): void } => {
+  const channel = eventsChannel(schema);
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    running = true;
+    try {
+      do {
+        again = false;
+        await pool.query('SELECT pg_notify($1, $2)', [channel, '']).catch(() => undefined);
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    notify() {
+      if (running) again = true;
+      else void run();
+    },
+  };
 };

@@ -17,7 +17,7 @@ import {
 } from '../appendRules.ts';
 import { getAppendMetrics } from './appendMetrics.ts';
 import { LOCK_ONE_STREAM } from './appendSql.ts';
-import { appendPostgres } from './postgresAppend.ts';
+import { appendPostgres, createAppendNotifier } from './postgresAppend.ts';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 import {
   comparePostgresCheckpoints,
@@ -69,12 +69,15 @@ export const getPostgresEventStore = (
   const atomic = options.atomicMultiStreamAppend ?? true;
   const metrics = getAppendMetrics(options.registry);
   const maxAttempts = options.maxAppendAttempts ?? 5;
+  const notifier = createAppendNotifier(pool, options.schema);
+  const appendAtomically = (requests: readonly StreamAppend[]) =>
+    appendPostgres(pool, requests, maxAttempts, () => notifier.notify());
 
   const appendEach = async (requests: readonly StreamAppend[]): Promise<AppendResult> => {
     const streams: AppendResult['streams'][number][] = [];
     let position: string | undefined;
     for (const request of requests) {
-      const result = await appendPostgres(pool, [request], maxAttempts);
+      const result = await appendAtomically([request]);
       streams.push(...result.streams);
       position = laterOf(position, result.position);
     }
@@ -89,9 +92,7 @@ export const getPostgresEventStore = (
       const done = metrics.start();
       try {
         const valid = assertValidAppend(requests);
-        const result = atomic
-          ? await appendPostgres(pool, valid, maxAttempts)
-          : await appendEach(valid);
+        const result = atomic ? await appendAtomically(valid) : await appendEach(valid);
         done('ok');
         return result;
       } catch (error) {
