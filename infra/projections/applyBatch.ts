@@ -1,7 +1,9 @@
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection, TableNames } from '../../projections/shared/projection.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
-import { withTransaction, type Pool, type PoolClient } from '../postgres/pool.ts';
+import type { Pool, PoolClient } from '../postgres/pool.ts';
+import { inProjectionTransaction } from './transaction.ts';
+
 import { checkpointName, ProjectionVersionSwappedError, readVersion, toSql } from './versions.ts';
 
 export interface BatchTarget {
@@ -53,4 +55,6 @@ export const applyBatch = (
   expected: Checkpoint | undefined,
   events: readonly RecordedEvent[],
 ): Promise<Checkpoint | undefined> =>
-  withTransaction(pool, (client) => applyBatchIn(client, checkpoints, target, expected, events));
+  inProjectionTransaction(pool, (client) =>
+    applyBatchIn(client, checkpoints, target, expected, events),
+  );

@@ -4,13 +4,12 @@ import { POSTGRES_PROJECTIONS } from '../../projections/catalog.ts';
 import type { PostgresProjection } from '../../projections/shared/projection.ts';
 import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
-import { readAllPostgres } from '../eventStore/postgres/subscription.ts';
 import { withTransaction } from '../postgres/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { checksumProjection } from './checksum.ts';
 import { createProjectionRunner } from './projectionRunner.ts';
 import { rebuildProjection } from './rebuild.ts';
-import { countEvents, sampleLog } from './testing/sampleLog.ts';
+import { countEvents, readAllVisible, sampleLog } from './testing/sampleLog.ts';
 import { createVersionTables, readVersion, toSql } from './versions.ts';
 
 const applyEach = async (
@@ -41,7 +40,7 @@ describe('projections (Postgres read models)', function () {
     });
     const log = sampleLog({ resources: 3, nightsPerResource: 6, reservations: 40 });
     for (const append of log) await store.append([append]);
-    events = await readAllPostgres(db.pool);
+    events = await readAllVisible(db.pool, countEvents(log));
     expect(events).to.have.length(countEvents(log));
   });
   after(() => db.dispose());

@@ -2,8 +2,9 @@ import type { Checkpoint } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection, TableNames } from '../../projections/shared/projection.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import { readAllPostgres } from '../eventStore/postgres/subscription.ts';
-import { withTransaction, type Pool, type Queryable } from '../postgres/pool.ts';
+import type { Pool, Queryable } from '../postgres/pool.ts';
 import { applyBatch, applyBatchIn } from './applyBatch.ts';
+import { inProjectionTransaction } from './transaction.ts';
 import { checkpointName, createVersionTables, ensureLiveVersion, readVersion } from './versions.ts';
 
 export interface RebuildResult {
@@ -105,7 +106,7 @@ export const rebuildProjection = async (
       step(pool, (from, events) => applyBatch(pool, checkpoints, target, from, events)),
       undefined,
     );
-    const tail = await withTransaction(pool, async (client) => {
+    const tail = await inProjectionTransaction(pool, async (client) => {
       await readVersion(client, projection.name, 'FOR UPDATE');
       const rest = await catchUp(
         step(client, (from, events) => applyBatchIn(client, checkpoints, target, from, events)),

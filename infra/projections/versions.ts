@@ -5,7 +5,8 @@ import {
   type Sql,
   type TableNames,
 } from '../../projections/shared/projection.ts';
-import { withTransaction, type Pool, type Queryable } from '../postgres/pool.ts';
+import { inProjectionTransaction } from './transaction.ts';
+import type { Pool, Queryable } from '../postgres/pool.ts';
 
 /** Checkpoints are per version: a rebuild fills v2 from the start while v1 keeps its own. */
 export const checkpointName = (name: string, version: number): string =>
@@ -59,7 +60,7 @@ export const createVersionTables = async (
   version: number,
 ): Promise<TableNames> => {
   const names = tableNamesFor(projection.tables, version);
-  await withTransaction(pool, async (client) => {
+  await inProjectionTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(20, hashtext($1))', [projection.name]);
     for (const ddl of projection.createTables(names)) await client.query(ddl);
   });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { StreamAppend } from '../../../commands/shared/eventStore.ts';
+import type {
+  EventFilter,
+  RecordedEvent,
+  StreamAppend,
+} from '../../../commands/shared/eventStore.ts';
+import { readAllPostgres } from '../../eventStore/postgres/subscription.ts';
+import type { Pool } from '../../postgres/pool.ts';
 import { RESERVATION_STATUSES } from '../../../domain/reservation/status.ts';
 import { historyTo } from '../../../domain/reservation/testing/fixtures.ts';
 import { sampleNightly } from '../../../domain/resource/testing/sampleResources.ts';
@@ -143,3 +149,21 @@ export const sampleLog = (options: SampleLogOptions = {}): StreamAppend[] => {
 
 export const countEvents = (appends: readonly StreamAppend[]): number =>
   appends.reduce((total, append) => total + append.events.length, 0);
+
+/**
+ * Waits until `count` events matching `filter` are readable: reads stop at the
+ * cluster-wide visibility fence, which any open transaction (another test's)
+ * holds back for a moment after our own append committed.
+ */
+export const readAllVisible = async (
+  pool: Pool,
+  count: number,
+  filter?: EventFilter,
+): Promise<RecordedEvent[]> => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = await readAllPostgres(pool, filter === undefined ? {} : { filter });
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
