@@ -14,6 +14,7 @@ export const requestStep = (
   amount: Money | null = null,
   target: string | null = null,
   notBefore: string = at,
+  key: string = idempotencyKey(step, saga.reservationId, attempt),
 ): PaymentSagaEvent => ({
   type: 'PaymentStepRequested',
   data: {
@@ -21,7 +22,7 @@ export const requestStep = (
     at,
     step,
     attempt,
-    idempotencyKey: idempotencyKey(step, saga.reservationId, attempt),
+    idempotencyKey: key,
     amount,
     target,
     notBefore,

@@ -211,7 +211,7 @@ describe('payment saga: the happy path', () => {
     ]);
   });
 
-  it('retries a dead letter with the next attempt and the same target', () => {
+  it('retries a dead letter with the next attempt, the same target, and the key it may have succeeded under', () => {
     const { state } = run([
       ...inputsTo('FAILED_REQUESTER_AUTH'),
       ...[1, 2, 3, 4, 5].map((attempt) => fail('vendor-auth-cancel', attempt, true)),
@@ -221,8 +221,20 @@ describe('payment saga: the happy path', () => {
       state,
     );
     expect(requested(events)).to.deep.equal([
-      ['vendor-auth-cancel', 'pi_vendor', 'vendor-auth-cancel-r-1-6'],
+      ['vendor-auth-cancel', 'pi_vendor', 'vendor-auth-cancel-r-1-1'],
     ]);
+    const refused = run([
+      ...inputsTo('FAILED_AVAILABILITY_CHANGED'),
+      fail('release-hold', 1, false),
+    ]).state;
+    expect(
+      requested(
+        sagaDecider.decide(
+          { type: 'RetryDeadLetters', reservationId, now: NOW, jitter: 0 },
+          refused,
+        ),
+      ),
+    ).to.deep.equal([['release-hold', null, 'release-hold-r-1-2']]);
     expect(() =>
       sagaDecider.decide(
         { type: 'RetryDeadLetters', reservationId, now: NOW, jitter: 0 },
@@ -286,7 +298,12 @@ describe('payment saga: retries and dead letters', () => {
       state = r.state;
       lasts.push(r.last);
     }
-    expect(requested(lasts[3] ?? [])).to.deep.equal([['vendor-auth', null, 'vendor-auth-r-1-5']]);
+    // Every failure was "no answer": attempt 5 still runs under attempt 1's key, so a
+    // provider that did authorize replays that authorization instead of holding twice.
+    expect(requested(lasts[3] ?? [])).to.deep.equal([['vendor-auth', null, 'vendor-auth-r-1-1']]);
+    expect(lasts[3]?.find((e) => e.type === 'PaymentStepRequested')?.data).to.include({
+      attempt: 5,
+    });
     expect(
       commands(lasts[4] ?? [], state).map((c) => c.kind === 'reservation' && c.command.type),
     ).to.deep.equal(['RecordVendorAuthorizationFailure']);
@@ -337,7 +354,7 @@ describe('payment saga: seed 004 failure & compensation matrix, one test per row
     expect(last.find((e) => e.type === 'PaymentStepRequested')?.data).to.include({
       step: 'vendor-notify',
       attempt: 2,
-      idempotencyKey: 'vendor-notify-r-1-2',
+      idempotencyKey: 'vendor-notify-r-1-1',
       notBefore: '2026-12-01T10:30:01.000Z',
     });
   });

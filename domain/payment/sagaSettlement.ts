@@ -6,7 +6,7 @@ import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { RunningSaga } from './sagaState.ts';
 import { plus } from './sagaStepOutcome.ts';
-import type { PaymentStep } from './steps.ts';
+import { idempotencyKey, type PaymentStep } from './steps.ts';
 
 /**
  * Escrow settlement after the commit (seed 000 "Escrow_Management"): what is
@@ -109,7 +109,7 @@ export const settleRefund = (
   ];
 };
 
-/** Every dead-lettered step again, at the next attempt: a new key, because the provider may have recorded the last one as failed. */
+/** Every dead-lettered step again, at the next attempt. */
 export const retryDeadLetters = (saga: RunningSaga, now: string): PaymentSagaEvent[] => {
   const dead = (Object.entries(saga.steps) as [PaymentStep, RunningSaga['steps'][PaymentStep]][])
     .flatMap(([step, state]) => (state?.status === 'deadLettered' ? [{ step, state }] : []))
@@ -122,6 +122,19 @@ export const retryDeadLetters = (saga: RunningSaga, now: string): PaymentSagaEve
     );
   }
   return dead.map(({ step, state }) =>
-    requestStep(saga, step, state.attempt + 1, now, state.amount, state.target),
+    requestStep(
+      saga,
+      step,
+      state.attempt + 1,
+      now,
+      state.amount,
+      state.target,
+      now,
+      // After "no answer" the effect may exist under the old key: replay it.
+      // After a refusal the provider replays the refusal, so only a new key helps.
+      state.retryable && state.idempotencyKey !== null
+        ? state.idempotencyKey
+        : idempotencyKey(step, saga.reservationId, state.attempt + 1),
+    ),
   );
 };

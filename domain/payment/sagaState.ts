@@ -9,6 +9,8 @@ export type StepState =
       readonly attempt: number;
       readonly amount: Money | null;
       readonly target: string | null;
+      /** The key this attempt runs under; a retry after no answer keeps it (the effect may have happened). */
+      readonly idempotencyKey: string;
     }
   | {
       readonly status: 'succeeded';
@@ -22,6 +24,9 @@ export type StepState =
       readonly amount: Money | null;
       /** Kept from the request so a dead letter can be retried against the same provider object. */
       readonly target: string | null;
+      readonly idempotencyKey: string | null;
+      /** Whether the last failure was "no answer" (the effect may have happened under `idempotencyKey`). */
+      readonly retryable: boolean;
       readonly reason: string;
     }
   | {
@@ -29,6 +34,8 @@ export type StepState =
       readonly attempt: number;
       readonly amount: Money | null;
       readonly target: string | null;
+      readonly idempotencyKey: string | null;
+      readonly retryable: boolean;
       readonly reason: string;
     };
 
@@ -53,6 +60,14 @@ const targetOf = (step: StepState | undefined): string | null =>
   step?.status === 'pending' || step?.status === 'failed' || step?.status === 'deadLettered'
     ? step.target
     : null;
+
+const keyOf = (step: StepState | undefined): string | null =>
+  step?.status === 'pending' || step?.status === 'failed' || step?.status === 'deadLettered'
+    ? step.idempotencyKey
+    : null;
+
+const retryableOf = (step: StepState | undefined): boolean =>
+  step?.status === 'failed' || step?.status === 'deadLettered' ? step.retryable : false;
 
 const withStep = (state: RunningSaga, step: PaymentStep, next: StepState): RunningSaga => ({
   ...state,
@@ -93,6 +108,7 @@ export const evolvePaymentSaga = (
         attempt: d.attempt,
         amount: d.amount,
         target: d.target,
+        idempotencyKey: d.idempotencyKey,
       });
     }
     case 'PaymentStepSucceeded': {
@@ -112,6 +128,8 @@ export const evolvePaymentSaga = (
         attempt: event.data.attempt,
         amount: current?.amount ?? null,
         target: targetOf(current),
+        idempotencyKey: keyOf(current),
+        retryable: event.data.retryable,
         reason: event.data.reason,
       });
     }
@@ -122,6 +140,8 @@ export const evolvePaymentSaga = (
         attempt: event.data.attempts,
         amount: current?.amount ?? null,
         target: targetOf(current),
+        idempotencyKey: keyOf(current),
+        retryable: retryableOf(current),
         reason: event.data.reason,
       });
     }

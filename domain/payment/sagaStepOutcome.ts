@@ -43,6 +43,9 @@ export const onStepCompleted = (
       current.amount,
       current.target,
       plus(now, retryDelayMs(attempt, input.jitter, options.retry)),
+      // No answer is not a "no": the provider may have done it, so the retry
+      // reuses the key and the provider replays instead of acting twice.
+      current.idempotencyKey,
     );
     events = [
       {
