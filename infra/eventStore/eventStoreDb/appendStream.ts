@@ -152,8 +152,9 @@ const locate = async (
 };
 
 /**
- * Appends one validated stream (see `assertValidAppend`): read the event to chain from, hash the new events, and
- * append with an exact expected revision so two writers can never fork the chain.
+ * Appends one validated stream (see `assertValidAppend`): read the event to
+ * chain from, hash the new events, and append with an exact expected revision
+ * so two writers can never fork the chain.
  */
 export const appendStream = async (
   client: EventStoreDBClient,
