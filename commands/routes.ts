@@ -1,4 +1,8 @@
 import type { RouteModule } from '../infra/http/route.ts';
+import { getRegisterResourceRoute } from './registeringResource/route.ts';
+import { getChangeResourceRoute, getPutPricingRulesRoute } from './changingResource/route.ts';
+import { getRetireResourceRoute } from './retiringResource/route.ts';
+import { getManageSlotsRoutes } from './managingSlots/route.ts';
 import type { WriteSide } from './shared/writeSide.ts';
 
 /**
@@ -9,6 +13,11 @@ export const getWriteRoutes = (writeSide: WriteSide): RouteModule[] => {
   void writeSide;
   return [
     // ── write route factories (one line per use case) ──
+    getRegisterResourceRoute(writeSide),
+    getChangeResourceRoute(writeSide),
+    getPutPricingRulesRoute(writeSide),
+    getRetireResourceRoute(writeSide),
+    ...getManageSlotsRoutes(writeSide),
     // ── end of write route factories ──
   ];
 };
