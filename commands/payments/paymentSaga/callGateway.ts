@@ -1,0 +1,179 @@
+import type { GatewayCommand } from '../../../domain/payment/sagaMessages.ts';
+import type { PaymentStep } from '../../../domain/payment/steps.ts';
+import type { RunningSaga } from '../../../domain/payment/sagaState.ts';
+import type { Reservation } from '../../../domain/reservation/state.ts';
+import { DomainError, IllegalStateError } from '../../../domain/shared/errors.ts';
+import {
+  PaymentDeclinedError,
+  PaymentIdempotencyMismatchError,
+  PaymentInvalidRequestError,
+  PaymentProviderUnavailableError,
+  type PaymentMetadata,
+  type PaymentOperation,
+} from '../paymentGateway.ts';
+import type { PaymentSagaDeps } from './sagaDeps.ts';
+
+export type StepOutcome =
+  | { readonly kind: 'succeeded'; readonly providerId: string }
+  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean };
+
+type MoneyCommand = Exclude<
+  GatewayCommand,
+  { type: 'RevalidateAvailability' } | { type: 'ReleaseHolds' }
+>;
+
+const operationOf = (command: MoneyCommand): PaymentOperation | undefined => {
+  switch (command.type) {
+    case 'AuthorizeVendorDeposit':
+    case 'AuthorizeRequester':
+      return 'authorize';
+    case 'Capture':
+      return 'capture';
+    case 'CancelAuthorization':
+      return 'cancelAuthorization';
+    case 'Refund':
+      return 'refund';
+    case 'Transfer':
+      return 'transfer';
+    case 'NotifyVendorOfRequest':
+      return undefined;
+    default: {
+      const _never: never = command;
+      return _never;
+    }
+  }
+};
+
+/** Refunds address the authorization (Stripe refunds by payment_intent); the saga knows it from the auth step. */
+const authorizationOf = (saga: RunningSaga, party: 'vendor' | 'requester'): string => {
+  const auth = saga.steps[`${party}-auth`];
+  if (auth?.status !== 'succeeded')
+    throw new IllegalStateError(
+      `Reservation ${saga.reservationId} has no ${party} authorization to refund against.`,
+    );
+  return auth.providerId;
+};
+
+const call = async (
+  deps: PaymentSagaDeps,
+  command: MoneyCommand,
+  saga: RunningSaga,
+  reservation: Reservation,
+  metadata: PaymentMetadata,
+): Promise<string> => {
+  const key = { idempotencyKey: command.idempotencyKey };
+  switch (command.type) {
+    case 'NotifyVendorOfRequest':
+      await deps.notifier.notifyVendor({
+        ...key,
+        reservationId: saga.reservationId,
+        vendorId: command.vendorId,
+      });
+      return `notified:${command.idempotencyKey}`;
+    case 'AuthorizeVendorDeposit':
+      return (
+        await deps.gateway.authorize({
+          ...key,
+          amount: command.amount,
+          paymentMethod: await deps.accounts.vendorDepositPaymentMethod(saga.vendorId),
+          metadata,
+        })
+      ).authorizationId;
+    case 'AuthorizeRequester':
+      return (
+        await deps.gateway.authorize({
+          ...key,
+          amount: command.amount,
+          paymentMethod: await deps.accounts.requesterPaymentMethod(reservation),
+          metadata,
+        })
+      ).authorizationId;
+    case 'Capture':
+      return (
+        await deps.gateway.capture({
+          ...key,
+          authorizationId: command.authorizationId,
+          amount: command.amount,
+        })
+      ).captureId;
+    case 'CancelAuthorization':
+      return (
+        await deps.gateway.cancelAuthorization({ ...key, authorizationId: command.authorizationId })
+      ).authorizationId;
+    case 'Refund':
+      return (
+        await deps.gateway.refund({
+          ...key,
+          authorizationId: authorizationOf(saga, command.party),
+          amount: command.amount,
+        })
+      ).refundId;
+    case 'Transfer':
+      return (
+        await deps.gateway.transfer({
+          ...key,
+          amount: command.amount,
+          destinationAccount: await deps.accounts.vendorConnectedAccount(command.vendorId),
+          transferGroup: command.transferGroup,
+          metadata,
+        })
+      ).transferId;
+    default: {
+      const _never: never = command;
+      return _never;
+    }
+  }
+};
+
+/** The attempt a key was minted for (`{step}-{reservationId}-{n}`): replays must send the same metadata. */
+const keyAttempt = (idempotencyKey: string, fallback: number): number => {
+  const match = /-(\d+)$/.exec(idempotencyKey);
+  return match?.[1] === undefined ? fallback : Number(match[1]);
+};
+
+/**
+ * Runs one outbound command and classifies the answer: a provider id, a final
+ * refusal (decline, invalid request, key mismatch) or a retryable "no answer"
+ * (the decider retries it under the same key). Anything else (our own
+ * database down) is thrown so the subscription redelivers the event.
+ */
+export const callGateway = async (
+  deps: PaymentSagaDeps,
+  command: MoneyCommand,
+  step: PaymentStep,
+  attempt: number,
+  saga: RunningSaga,
+  reservation: Reservation,
+): Promise<StepOutcome> => {
+  const metadata: PaymentMetadata = {
+    reservationId: saga.reservationId,
+    bookingReference: saga.bookingReference,
+    partnerId: reservation.partnerId,
+    attempt: keyAttempt(command.idempotencyKey, attempt),
+  };
+  try {
+    const providerId = await call(deps, command, saga, reservation, metadata);
+    const operation = operationOf(command);
+    if (operation !== undefined) deps.afterGatewayCall?.(operation, step);
+    return { kind: 'succeeded', providerId };
+  } catch (error) {
+    if (error instanceof PaymentProviderUnavailableError)
+      return { kind: 'failed', reason: error.message, retryable: true };
+    if (
+      error instanceof PaymentDeclinedError ||
+      error instanceof PaymentInvalidRequestError ||
+      error instanceof PaymentIdempotencyMismatchError
+    )
+      return { kind: 'failed', reason: error.message, retryable: false };
+    // A notifier's own failure is retried with backoff (matrix row 2-3).
+    if (command.type === 'NotifyVendorOfRequest')
+      return {
+        kind: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+        retryable: !(error instanceof DomainError) || error.retryable,
+      };
+    throw error;
+  }
+};
+
+export type { MoneyCommand };

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { slotStream } from '../../../domain/shared/streams.ts';
+import {
+  createSagaHarness,
+  expectNoSagaErrors,
+  operationsOf,
+  type SagaHarness,
+} from '../../../infra/processManagers/testing/sagaHarness.ts';
+import { placeBooking, reservationCommand } from './testing/sagaFixtures.ts';
+
+describe('payment saga process manager (PostgreSQL, simulated gateway)', function () {
+  this.timeout(30_000);
+  let h: SagaHarness;
+  beforeEach(async () => {
+    h = await createSagaHarness();
+    h.start();
+  });
+  afterEach(async () => h.dispose());
+
+  it('drives hold → vendor confirm → authorizations → committed → completed → payout after the dispute window', async () => {
+    const id = 'r-happy';
+    await placeBooking(h.write, h.clock, {
+      reservationId: id,
+      resourceId: 'room-happy',
+      policy: 'vendor',
+      deposit: 5_000,
+    });
+    await h.waitForStatus(id, 'AWAITING_VENDOR_CONFIRMATION');
+    await reservationCommand(h.write, {
+      type: 'ConfirmByVendor',
+      reservationId: id,
+      now: h.clock.now().toISOString(),
+    });
+    await h.waitForStatus(id, 'CONFIRMED');
+    const booked = await h.write.store.readStream(slotStream('room-happy', '2026-12-24'));
+    expect(booked.map((e) => e.type)).to.include('SlotBooked');
+    expect(await operationsOf(h.gateway, id)).to.deep.equal([
+      'authorize:vendor-auth-#-1',
+      'authorize:requester-auth-#-1',
+      'capture:vendor-capture-#-1',
+      'capture:requester-capture-#-1',
+    ]);
+    await reservationCommand(h.write, {
+      type: 'CheckIn',
+      reservationId: id,
+      now: h.clock.now().toISOString(),
+    });
+    await reservationCommand(h.write, {
+      type: 'Complete',
+      reservationId: id,
+      now: h.clock.now().toISOString(),
+    });
+    await h.waitForSaga(id, (s) => s.steps['vendor-refund']?.status === 'succeeded');
+    expect(
+      (await h.waitForSaga(id, (s) => s.steps.payout !== undefined)).steps.payout?.status,
+    ).to.equal('pending');
+    h.clock.advance(72 * 3_600_000);
+    await h.waitForSaga(id, (s) => s.steps.payout?.status === 'succeeded');
+    const ops = await h.gateway.listOperations(id);
+    expect(ops.filter((o) => o.operation === 'transfer').map((o) => o.amount.amount)).to.deep.equal(
+      [40_000],
+    );
+    expect(ops.filter((o) => o.operation === 'refund').map((o) => o.amount.amount)).to.deep.equal([
+      5_000,
+    ]);
+    expectNoSagaErrors(h);
+  });
+});

@@ -1,0 +1,97 @@
+import {
+  concatMap,
+  defer,
+  EMPTY,
+  from,
+  interval,
+  merge,
+  retry,
+  switchMap,
+  timer,
+  type Subscription,
+} from 'rxjs';
+import {
+  handleSagaEvent,
+  PAYMENT_SAGA_FILTER,
+} from '../../commands/payments/paymentSaga/handleSagaEvent.ts';
+import { runDueStep } from '../../commands/payments/paymentSaga/runStep.ts';
+import type { PaymentSagaDeps } from '../../commands/payments/paymentSaga/sagaDeps.ts';
+import type { Checkpoint, EventStore } from '../../commands/shared/eventStore.ts';
+import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import { createAdvisoryLease } from '../projections/lease.ts';
+
+export interface PaymentSagaProcessOptions {
+  readonly store: EventStore;
+  readonly checkpoints: PostgresCheckpointStore;
+  /** Checkpoint and lease name (default `payment-saga`); one active instance per name per database. */
+  readonly name?: string;
+  /** For the lease connection; omit to run without a lease (tests, a single process). */
+  readonly leaseConnectionString?: string;
+  /** How often parked steps are checked, ms (default 500). */
+  readonly timerPollMs?: number;
+  /** Called with every error before the saga restarts (it always restarts, with backoff up to 5 s). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface RunningPaymentSaga {
+  stop(): void;
+}
+
+/**
+ * The payment saga's plumbing: the subscription to reservation and payment
+ * events from its checkpoint, one event at a time, the checkpoint stored only
+ * after the event was handled to the end; plus the poller of parked steps.
+ * The logic is plain async functions in commands/payments/paymentSaga.
+ */
+export const startPaymentSaga = (
+  deps: PaymentSagaDeps,
+  options: PaymentSagaProcessOptions,
+): RunningPaymentSaga => {
+  const name = options.name ?? 'payment-saga';
+  const checkpointName = `process:${name}`;
+  const events = defer(async () => options.checkpoints.load(checkpointName)).pipe(
+    switchMap((start) => {
+      let last: Checkpoint | undefined = start;
+      return options.store
+        .subscribe({ ...(start === undefined ? {} : { from: start }), filter: PAYMENT_SAGA_FILTER })
+        .pipe(
+          concatMap((recorded) =>
+            from(
+              (async () => {
+                await handleSagaEvent(deps, recorded);
+                await options.checkpoints.store(checkpointName, last, recorded.checkpoint);
+                last = recorded.checkpoint;
+              })(),
+            ),
+          ),
+        );
+    }),
+  );
+  const timers = interval(options.timerPollMs ?? 500).pipe(
+    concatMap(() =>
+      from(
+        (async () => {
+          for (const due of await deps.timers.due(deps.clock.now(), 50))
+            await runDueStep(deps, due);
+        })(),
+      ),
+    ),
+  );
+  const withRestart = merge(events, timers).pipe(
+    retry({
+      delay: (error: unknown, count) => {
+        options.onError?.(error);
+        return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
+      },
+      resetOnSuccess: true,
+    }),
+  );
+  const running =
+    options.leaseConnectionString === undefined
+      ? withRestart
+      : createAdvisoryLease({ connectionString: options.leaseConnectionString, name }).pipe(
+          switchMap((held) => (held ? withRestart : EMPTY)),
+        );
+  const subscription: Subscription = running.subscribe();
+  return { stop: () => subscription.unsubscribe() };
+};
