@@ -3,6 +3,7 @@ import { getRegisterResourceRoute } from './registeringResource/route.ts';
 import { getChangeResourceRoute, getPutPricingRulesRoute } from './changingResource/route.ts';
 import { getRetireResourceRoute } from './retiringResource/route.ts';
 import { getManageSlotsRoutes } from './managingSlots/route.ts';
+import { getImportBusyTimeRoute } from './importingBusyTime/route.ts';
 import type { WriteSide } from './shared/writeSide.ts';
 
 /**
@@ -18,6 +19,7 @@ export const getWriteRoutes = (writeSide: WriteSide): RouteModule[] => {
     getPutPricingRulesRoute(writeSide),
     getRetireResourceRoute(writeSide),
     ...getManageSlotsRoutes(writeSide),
+    getImportBusyTimeRoute(writeSide),
     // ── end of write route factories ──
   ];
 };

@@ -98,10 +98,15 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
     if (seen.has(id))
       throw new Error(`Route ${id} is defined twice; remove one of the definitions.`);
     seen.add(id);
-    router[route.method](
-      toExpressPath(route.path),
-      createRouteHandler(route, { ...deps, contexts }),
-    );
+    const handler = createRouteHandler(route, { ...deps, contexts });
+    const limit = deps.bodyLimit ?? '256kb';
+    if (route.rawBody === undefined) router[route.method](toExpressPath(route.path), handler);
+    else
+      router[route.method](
+        toExpressPath(route.path),
+        express.text({ type: route.rawBody, limit }),
+        handler,
+      );
   }
   app.use(router);
 

@@ -55,7 +55,9 @@ const toOperation = (route: RouteModule) => {
   }
   if (body) {
     responses['413'] ??= errorResponse('Body too large.');
-    responses['415'] ??= errorResponse('Body is not application/json.');
+    responses['415'] ??= errorResponse(
+      `Body is not application/json${route.rawBody ? ` or ${route.rawBody}` : ''}.`,
+    );
   }
   if (route.idempotent) {
     responses['409'] ??= errorResponse(
@@ -92,7 +94,10 @@ const toOperation = (route: RouteModule) => {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: toSchema(body, 'input') } },
+            content: {
+              'application/json': { schema: toSchema(body, 'input') },
+              ...(route.rawBody ? { [route.rawBody]: { schema: { type: 'string' } } } : {}),
+            },
           },
         }
       : {}),

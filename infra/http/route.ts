@@ -59,6 +59,11 @@ export interface RouteDefinition<
    * Default false. Keep it off for responses that carry secrets (they would be stored).
    */
   readonly idempotent?: boolean | 'required';
+  /**
+   * A media type (e.g. 'text/calendar') also accepted as a raw text body,
+   * besides JSON; the body schema then sees a string. Default: JSON only.
+   */
+  readonly rawBody?: string;
   readonly handler: (
     context: RouteContext<Parsed<PS>, Parsed<QS>, Parsed<BS>, Parsed<HS>, A>,
   ) => Promise<RouteResult>;
@@ -91,6 +96,8 @@ export interface RouteModule {
   };
   readonly responses: Readonly<Record<number, RouteResponseSpec>>;
   readonly idempotent: boolean | 'required';
+  /** A media type accepted as a raw text body besides JSON. */
+  readonly rawBody?: string | undefined;
   /** Validates the raw input (400 with every issue) and runs the handler. */
   readonly run: (input: RawRouteInput) => Promise<RouteResult>;
 }
@@ -125,6 +132,7 @@ export const defineRoute = <
     schemas,
     responses: definition.responses,
     idempotent: definition.idempotent ?? false,
+    rawBody: definition.rawBody,
     run: async (input) => {
       const parsed: Record<(typeof parts)[number], unknown> = {
         params: {},

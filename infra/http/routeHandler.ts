@@ -60,11 +60,18 @@ export const createRouteHandler =
         await deps.rateLimiter.checkPrincipal(principal.id),
         'principal',
       );
-    if (route.schemas.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+    const accepted = [
+      'application/json',
+      'application/*+json',
+      ...(route.rawBody ? [route.rawBody] : []),
+    ];
+    if (route.schemas.body && hasBody(req) && !req.is(accepted)) {
       throw new HttpError(
         415,
         'UNSUPPORTED_MEDIA_TYPE',
-        'This endpoint accepts only JSON bodies; send Content-Type: application/json.',
+        route.rawBody
+          ? `This endpoint accepts JSON or ${route.rawBody} bodies; send one of those Content-Types.`
+          : 'This endpoint accepts only JSON bodies; send Content-Type: application/json.',
       );
     }
     const key = req.get('idempotency-key');
