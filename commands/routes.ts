@@ -1,4 +1,15 @@
 import type { RouteModule } from '../infra/http/route.ts';
+import { getPlacingHoldRoutes } from './placingHold/route.ts';
+import { getGettingReservationRoute } from './gettingReservation/route.ts';
+import { getConfirmingByVendorRoute } from './confirmingByVendor/route.ts';
+import {
+  getAuthorizePaymentRoute,
+  getConfirmReservationRoute,
+} from './authorizingPayment/route.ts';
+import { getCancellingBookingRoutes } from './cancellingBooking/route.ts';
+import { getChangingBookingStatusRoute } from './changingBookingStatus/route.ts';
+import { getModifyingBookingRoute } from './modifyingBooking/route.ts';
+import { getExtendingBookingRoute } from './extendingBooking/route.ts';
 import { getRegisterResourceRoute } from './registeringResource/route.ts';
 import { getChangeResourceRoute, getPutPricingRulesRoute } from './changingResource/route.ts';
 import { getRetireResourceRoute } from './retiringResource/route.ts';
@@ -14,6 +25,15 @@ export const getWriteRoutes = (writeSide: WriteSide): RouteModule[] => {
   void writeSide;
   return [
     // ── write route factories (one line per use case) ──
+    ...getPlacingHoldRoutes(writeSide),
+    getGettingReservationRoute(writeSide),
+    getConfirmingByVendorRoute(writeSide),
+    getAuthorizePaymentRoute(writeSide),
+    getConfirmReservationRoute(writeSide),
+    ...getCancellingBookingRoutes(writeSide),
+    getChangingBookingStatusRoute(writeSide),
+    getModifyingBookingRoute(writeSide),
+    getExtendingBookingRoute(writeSide),
     getRegisterResourceRoute(writeSide),
     getChangeResourceRoute(writeSide),
     getPutPricingRulesRoute(writeSide),

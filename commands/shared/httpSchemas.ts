@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Principal } from '../../infra/auth/principal.ts';
+import type { Caller } from './writeMetadata.ts';
+
+/** Stream-safe ids (the `.` separates a slot stream's resource id from its key). */
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'Expected 1–128 letters, digits, "_" or "-".');
+export const localDateSchema = z.iso.date();
+export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:mm.');
+export const instantSchema = z.iso.datetime({ offset: true });
+export const countryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'Expected an ISO 3166 alpha-2 code.');
+export const quantitySchema = z.number().int().min(1).max(1000);
+export const promoCodeSchema = z.string().min(1).max(64);
+export const reasonSchema = z.string().trim().min(1).max(500);
+
+/** Path of every `/…/{id}` reservation route. */
+export const reservationIdParams = z.strictObject({ id: idSchema });
+
+/** Contact details are accepted (clients send them) but never recorded in the log. */
+export const guestSchema = z.strictObject({
+  guestId: idSchema.optional(),
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320).optional(),
+  phone: z.string().max(40).optional(),
+  persons: z.number().int().min(1).max(100).optional(),
+  nationality: countryCodeSchema.optional(),
+  citizenships: z.array(countryCodeSchema).max(10).optional(),
+  visaType: z.string().min(1).max(20).optional(),
+});
+
+/** The write's caller from a route context. */
+export const callerOf = (context: {
+  readonly principal: Principal;
+  readonly requestId: string;
+  readonly idempotencyKey: string | undefined;
+}): Caller => ({
+  principal: context.principal,
+  requestId: context.requestId,
+  idempotencyKey: context.idempotencyKey,
+});
+
+/** Documented write responses shared by the reservation routes. */
+export const WRITE_ERRORS = {
+  400: { description: 'Invalid request' },
+  401: { description: 'Missing or invalid credentials' },
+  403: { description: 'Not this principal’s reservation or resource' },
+  404: { description: 'Unknown reservation or resource' },
+  409: { description: 'Refused by the current state (capacity, lifecycle, version)' },
+  422: { description: 'Idempotency-Key reused with another request' },
+  429: { description: 'Rate limited' },
+} as const;
