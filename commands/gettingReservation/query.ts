@@ -1,0 +1,59 @@
+import { sagaDecider } from '../../domain/payment/sagaDecider.ts';
+import type { PaymentSagaState } from '../../domain/payment/sagaState.ts';
+import type { Reservation } from '../../domain/reservation/state.ts';
+import { paymentStream } from '../../domain/shared/streams.ts';
+import type { Principal } from '../../infra/auth/principal.ts';
+import { loadStream } from '../shared/commandHandler.ts';
+import { loadAccessibleReservation } from '../shared/reservationAccess.ts';
+import { toReservationBody } from '../shared/reservationBody.ts';
+import type { WriteSide } from '../shared/writeSide.ts';
+
+/** The payment saga's progress as seed 004's `paymentState`; null before the saga started. */
+const paymentStateOf = (saga: PaymentSagaState) =>
+  saga.status === 'NONE'
+    ? null
+    : {
+        status: saga.status,
+        commit: saga.commit,
+        steps: saga.steps,
+        compensations: saga.compensations,
+      };
+
+/**
+ * Seed 004 `GET /reservations/{id}`, read straight from the streams (always
+ * current, no projection lag): state, state history, quote, payment state, version.
+ */
+export const getReservation = async (
+  writeSide: WriteSide,
+  principal: Principal,
+  reservationId: string,
+) => {
+  const { reservation } = await loadAccessibleReservation(
+    writeSide,
+    principal,
+    reservationId,
+    'read',
+  );
+  const saga = await loadStream(writeSide, paymentStream(reservationId), sagaDecider);
+  return toDetailBody(reservation, paymentStateOf(saga.state));
+};
+
+const toDetailBody = (
+  reservation: Reservation,
+  paymentState: ReturnType<typeof paymentStateOf>,
+) => ({
+  ...toReservationBody(reservation),
+  slotStartTime: reservation.startsAt,
+  slotEndTime: reservation.endsAt,
+  stateHistory: reservation.history.map((entry) => ({
+    event: entry.event,
+    fromState: entry.from,
+    toState: entry.to,
+    at: entry.at,
+    ...(entry.by === undefined ? {} : { by: entry.by }),
+    ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+  })),
+  authorizations: reservation.authorizations,
+  paymentState,
+  bookingId: reservation.captures === null ? null : reservation.reservationId,
+});
