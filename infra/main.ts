@@ -1,37 +1,36 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { getAuthRoutes } from './auth/authRoutes.ts';
-import { createAuthService } from './auth/authService.ts';
-import { ensureAdminApiKey } from './auth/credentialStore.ts';
+import { domainEventCodec } from '../commands/shared/eventCodec.ts';
+import type { WriteSide } from '../commands/shared/writeSide.ts';
+import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
+import { startApi } from './composition/api.ts';
+import { parseRoles } from './composition/roles.ts';
+import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase } from './database.ts';
 import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
-import { createHttpApp } from './http/app.ts';
-import { createReadinessCheck } from './http/readiness.ts';
-import { createIdempotency } from './idempotency/idempotency.ts';
-import { createRedisResponseCache } from './idempotency/redisResponseCache.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
-import { createRedisRateLimiter, createUnlimitedRateLimiter } from './rateLimit/rateLimiter.ts';
+import { createProjectionRunner } from './projections/projectionRunner.ts';
+import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 
 export interface RunningServer {
-  readonly url: string;
+  /** The API's base URL, when this process runs the api role. */
+  readonly url: string | undefined;
   close(): Promise<void>;
 }
 
-const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
-
 /**
  * The composition root: every client is built once here and injected; nothing
- * below reads the environment or holds a module-level singleton.
+ * below reads the environment or holds a module-level singleton. Each role
+ * (api, projector, saga, scheduler) can run in its own process.
  */
 export const startServer = async (config: Config, logger: Logger): Promise<RunningServer> => {
+  const roles = parseRoles(config.ROLES);
   const database = await openDatabase(config, logger);
   const { pool } = database;
+  for (const projection of POSTGRES_PROJECTIONS) await ensureLiveVersion(pool, projection);
   const registry = createMetricsRegistry();
   const stopStoreMetrics = registerStoreMetrics(registry, pool);
   const redis: Redis | undefined = config.REDIS_URL
@@ -42,50 +41,33 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     connectionString: database.connectionString,
     registry,
   });
-  void store;
-
-  if (!config.JWT_SECRET) {
-    logger.warn('JWT_SECRET is not set: access tokens are signed with a per-process secret');
-  }
-  const auth = createAuthService({
+  const writeSide: WriteSide = {
+    store,
+    codec: domainEventCodec,
+    ids: cryptoIds,
+    clock: systemClock,
+  };
+  const projections = createProjectionRunner({
     pool,
-    jwtSecret: config.JWT_SECRET ? Buffer.from(config.JWT_SECRET) : randomBytes(32),
-  });
-  if (config.ADMIN_API_KEY) await ensureAdminApiKey(pool, config.ADMIN_API_KEY);
-  const idempotency = createIdempotency({
-    pool,
-    cache: redis && createRedisResponseCache({ redis, logger, prefix: 'idem:' }),
-  });
-  const purgeTimer = setInterval(() => {
-    idempotency.purgeExpired().catch((error: unknown) => {
-      logger.warn({ err: error }, 'purging expired idempotency keys failed');
-    });
-  }, IDEMPOTENCY_PURGE_INTERVAL_MS);
-  purgeTimer.unref();
-  const rateLimiter = redis
-    ? createRedisRateLimiter({ redis, logger, registry, prefix: 'rl:' })
-    : createUnlimitedRateLimiter();
-
-  const app = createHttpApp({
-    logger,
+    connectionString: database.connectionString,
+    schema: database.schema,
+    postgres: POSTGRES_PROJECTIONS,
+    redisProjections: REDIS_PROJECTIONS,
+    redis,
     registry,
-    routes: [...getAuthRoutes(auth)],
-    auth,
-    idempotency,
-    rateLimiter,
-    readiness: createReadinessCheck({ db: pool, redis }),
+    logger,
   });
-  const server = app.listen(config.PORT, config.HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.HOST}:${port}`;
-  logger.info({ url, embeddedDatabase: database.embedded, redis: Boolean(redis) }, 'serving');
+  if (roles.has('projector')) projections.start();
+
+  const api = roles.has('api')
+    ? await startApi({ config, logger, pool, redis, registry, writeSide, projections })
+    : undefined;
+  logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
   return {
-    url,
+    url: api?.url,
     close: async () => {
-      clearInterval(purgeTimer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await api?.close();
+      await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();
       await database.close();

@@ -1,15 +1,25 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../infra/config/config.ts';
 import { startServer } from '../infra/main.ts';
 import { createLogger } from '../infra/observability/logger.ts';
 import { runCli } from './runCli.ts';
 
 await runCli(async () => {
-  const config = loadConfig(process.env);
+  const { values } = parseArgs({ options: { role: { type: 'string' } }, strict: true });
+  const config = loadConfig({ ...process.env, ...(values.role ? { ROLES: values.role } : {}) });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, logger);
-  process.stdout.write(
-    `booking-ledger is up:\n  health  ${server.url}/health\n  ready   ${server.url}/ready\n  metrics ${server.url}/metrics\n`,
-  );
+  if (server.url) {
+    process.stdout.write(
+      [
+        'booking-ledger is up:',
+        `  api      ${server.url}/api/v1`,
+        `  openapi  ${server.url}/api/v1/openapi.json`,
+        `  health   ${server.url}/health  ready ${server.url}/ready  metrics ${server.url}/metrics`,
+        '',
+      ].join('\n'),
+    );
+  }
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void server.close().then(() => process.exit(0));

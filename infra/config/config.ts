@@ -29,6 +29,14 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   /** Interface the API binds to. */
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Which roles this process runs: `all` or a list like `api,projector` (see `serve --role`). */
+  ROLES: z
+    .string()
+    .regex(
+      /^[a-z,\s]+$/,
+      'must be all or a comma-separated list of api, projector, saga, scheduler',
+    )
+    .default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** PostgreSQL; when absent, an embedded PostgreSQL is started with data in EMBEDDED_PG_DIR. */
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),

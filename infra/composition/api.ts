@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { getWriteRoutes } from '../../commands/routes.ts';
+import type { WriteSide } from '../../commands/shared/writeSide.ts';
+import { bookingsProjection } from '../../projections/bookings/project.ts';
+import { getBookingReadRoutes } from '../../queries/gettingBookings/route.ts';
+import { getAuthRoutes } from '../auth/authRoutes.ts';
+import { createAuthService } from '../auth/authService.ts';
+import { ensureAdminApiKey } from '../auth/credentialStore.ts';
+import type { Config } from '../config/config.ts';
+import { createHttpApp } from '../http/app.ts';
+import { createReadinessCheck } from '../http/readiness.ts';
+import { createIdempotency } from '../idempotency/idempotency.ts';
+import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Pool } from '../postgres/pool.ts';
+import type { ProjectionRunner } from '../projections/projectionRunner.ts';
+import { createLiveTableResolver } from '../projections/readSide.ts';
+import { toSql } from '../projections/versions.ts';
+import { createRedisRateLimiter, createUnlimitedRateLimiter } from '../rateLimit/rateLimiter.ts';
+import { combineReadiness } from './readiness.ts';
+
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
+
+export interface ApiDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly pool: Pool;
+  readonly redis: Redis | undefined;
+  readonly registry: Registry;
+  readonly writeSide: WriteSide;
+  readonly projections: ProjectionRunner;
+}
+
+/** The api role: the HTTP write and read APIs on PORT. */
+export const startApi = async (
+  deps: ApiDeps,
+): Promise<{ readonly url: string; close(): Promise<void> }> => {
+  const { config, logger, pool, redis, registry } = deps;
+  if (!config.JWT_SECRET) {
+    logger.warn('JWT_SECRET is not set: access tokens are signed with a per-process secret');
+  }
+  const auth = createAuthService({
+    pool,
+    jwtSecret: config.JWT_SECRET ? Buffer.from(config.JWT_SECRET) : randomBytes(32),
+  });
+  if (config.ADMIN_API_KEY) await ensureAdminApiKey(pool, config.ADMIN_API_KEY);
+  const idempotency = createIdempotency({
+    pool,
+    cache: redis && createRedisResponseCache({ redis, logger, prefix: 'idem:' }),
+  });
+  const purgeTimer = setInterval(() => {
+    idempotency.purgeExpired().catch((error: unknown) => {
+      logger.warn({ err: error }, 'purging expired idempotency keys failed');
+    });
+  }, IDEMPOTENCY_PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+  const sql = toSql(pool);
+  const waitForPosition = deps.projections.waitForPosition.bind(deps.projections);
+  const app = createHttpApp({
+    logger,
+    registry,
+    routes: [
+      ...getAuthRoutes(auth),
+      ...getWriteRoutes(deps.writeSide),
+      ...getBookingReadRoutes({
+        sql,
+        liveTable: createLiveTableResolver(pool, bookingsProjection),
+        waitForPosition,
+      }),
+    ],
+    auth,
+    idempotency,
+    rateLimiter: redis
+      ? createRedisRateLimiter({ redis, logger, registry, prefix: 'rl:' })
+      : createUnlimitedRateLimiter(),
+    readiness: combineReadiness(createReadinessCheck({ db: pool, redis }), () =>
+      deps.projections.projectionReadiness(),
+    ),
+  });
+  const server = app.listen(config.PORT, config.HOST);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
+  logger.info({ url }, 'api is serving');
+  return {
+    url,
+    close: async () => {
+      clearInterval(purgeTimer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};

@@ -1,0 +1,12 @@
+import type { Readiness } from '../http/ports.ts';
+
+/** Ready only when every part is: the checks of each are merged under their own names. */
+export const combineReadiness =
+  (...parts: readonly (() => Promise<Readiness>)[]) =>
+  async (): Promise<Readiness> => {
+    const results = await Promise.all(parts.map((part) => part()));
+    return {
+      ready: results.every((result) => result.ready),
+      checks: Object.assign({}, ...results.map((result) => result.checks)) as Readiness['checks'],
+    };
+  };
