@@ -483,3 +483,24 @@ describe('payment saga: seed 004 failure & compensation matrix, one test per row
     ]);
   });
 });
+
+describe('payment saga: late answers', () => {
+  it('cancels an authorization that succeeds after the compensation started', () => {
+    const { state } = run(inputsTo('AWAITING_REQUESTER_AUTH').slice(0, -1));
+    const retry = run([fail('requester-auth', 1, true)], state).state;
+    const expired: ReservationEvent = {
+      type: 'ReservationExpired',
+      data: {
+        reservationId,
+        expiredAt: NOW,
+        deadline: NOW,
+        previousStatus: 'AWAITING_REQUESTER_AUTH',
+      },
+    };
+    const compensated = run([observe(expired)], retry).state;
+    const { last } = run([done('requester-auth', 'pi_late', 2)], compensated);
+    expect(requested(last)).to.deep.equal([
+      ['requester-auth-cancel', 'pi_late', 'requester-auth-cancel-r-1-1'],
+    ]);
+  });
+});

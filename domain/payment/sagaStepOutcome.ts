@@ -34,6 +34,16 @@ export const onStepCompleted = (
         type: 'ReservationAdvanceRequested',
         data: { reservationId: saga.reservationId, at: now, command: 'NotifyVendor' },
       });
+    // An authorization that arrives after the compensation started (a retry
+    // that was still in flight) must be released too, or it would hold the
+    // payer's money until the provider lets it lapse.
+    // (Row 2-3 is a retried notification, not a failure.)
+    const failed = saga.compensations.some((row) => row !== '2-3');
+    if ((step === 'vendor-auth' || step === 'requester-auth') && failed) {
+      const cancel = step === 'vendor-auth' ? 'vendor-auth-cancel' : 'requester-auth-cancel';
+      if (saga.steps[cancel] === undefined)
+        events.push(requestStep(saga, cancel, 1, now, null, outcome.providerId));
+    }
   } else if (canRetry(attempt, outcome.retryable, options.retry)) {
     const retry = requestStep(
       saga,
