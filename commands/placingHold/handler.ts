@@ -1,5 +1,9 @@
 import { calendarDecider, calendarStream } from '../../domain/calendar/calendarDecider.ts';
 import { BOOKING_REFERENCE_ENTROPY_BYTES } from '../../domain/reservation/bookingReference.ts';
+import {
+  bookingReferenceStream,
+  claimBookingReference,
+} from '../../domain/reservation/bookingReferenceClaim.ts';
 import { reservationDecider } from '../../domain/reservation/decider.ts';
 import type { Reservation } from '../../domain/reservation/state.ts';
 import { reservationStream } from '../../domain/shared/streams.ts';
@@ -67,7 +71,6 @@ export const placeHold = async (
   });
   await assertBelowHoldCap(writeSide, parties.partnerId);
   const reservationId = writeSide.ids.uuid();
-  const referenceEntropy = writeSide.ids.randomBytes(BOOKING_REFERENCE_ENTROPY_BYTES);
   const nowDate = writeSide.clock.now();
   const now = nowDate.toISOString();
   const { resourceId, quantity } = input;
@@ -77,6 +80,8 @@ export const placeHold = async (
   };
 
   const prepare = async (): Promise<PreparedSlotWrite<Reservation>> => {
+    // Drawn per attempt: a retry after losing a reference to another booking draws anew.
+    const referenceEntropy = writeSide.ids.randomBytes(BOOKING_REFERENCE_ENTROPY_BYTES);
     const resource = await loadActiveResource(writeSide, resourceId);
     const { config } = resource;
     const period = resolvePeriod(config, input.period);
@@ -151,6 +156,11 @@ export const placeHold = async (
             stream: reservationStream(reservationId),
             expectedRevision: NO_STREAM,
             events: requested,
+          },
+          {
+            stream: bookingReferenceStream(reservation.bookingReference),
+            expectedRevision: NO_STREAM,
+            events: [claimBookingReference(reservation.bookingReference, reservationId, now)],
           },
         ],
         releases: [],

@@ -4,6 +4,7 @@ import { slotEventDefinitions } from '../slot/events.ts';
 import { RESERVATION_EVENTS } from '../reservation/events.ts';
 import { PAYMENT_SAGA_EVENTS } from '../payment/sagaEvents.ts';
 import { CALENDAR_EVENTS } from '../calendar/events.ts';
+import { BOOKING_REFERENCE_EVENTS } from '../reservation/bookingReferenceClaim.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 
@@ -23,6 +24,7 @@ export const EVENT_DEFINITIONS = [
   ...RESERVATION_EVENTS,
   ...PAYMENT_SAGA_EVENTS,
   ...CALENDAR_EVENTS,
+  ...BOOKING_REFERENCE_EVENTS,
   // ── end of registered event modules ──
 ] as const;
 
