@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import type { EventStore } from '../../commands/shared/eventStore.ts';
+import { CALENDAR_EVENTS } from '../../domain/calendar/events.ts';
+import {
+  evolveCalendar,
+  initialCalendarState,
+  type CalendarState,
+} from '../../domain/calendar/state.ts';
+import { availabilityProjection } from '../../projections/availability/project.ts';
+import { availabilityRedisProjection } from '../../projections/availability/redisChanges.ts';
+import { bookingsProjection } from '../../projections/bookings/project.ts';
+import { pricesProjection } from '../../projections/prices/project.ts';
+import { resourcesProjection } from '../../projections/resources/project.ts';
+import { decodeEvent } from '../../projections/shared/decode.ts';
+import type { PostgresProjection } from '../../projections/shared/projection.ts';
+import type { ReadClock, ReadModelTable, ReadSideDeps } from '../../queries/shared/ports.ts';
+import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import type { Pool } from '../postgres/pool.ts';
+import { createProjectionMonitor } from '../projections/projectionMonitor.ts';
+import { createLiveTableResolver } from '../projections/readSide.ts';
+import { toSql } from '../projections/versions.ts';
+import { createRedisHotAvailability } from './redisHotAvailability.ts';
+
+export interface ReadSideOptions {
+  readonly pool: Pool;
+  /** Give it `enableOfflineQueue: false` (infra/redis.ts does) so a down Redis fails fast. */
+  readonly redis: Redis | undefined;
+  /** Reads calendar streams (imported busy time has no read model of its own yet). */
+  readonly store: Pick<EventStore, 'readStream'>;
+  readonly clock: ReadClock;
+  readonly surgeEnabled?: boolean;
+  /** See ReadSideDeps.catalogCacheMs. */
+  readonly catalogCacheMs?: number;
+  /** See HotAvailabilityOptions.checkIntervalMs. */
+  readonly redisCheckIntervalMs?: number;
+}
+
+const TABLES: Readonly<Record<ReadModelTable, PostgresProjection>> = {
+  availability_slots: availabilityProjection,
+  resources: resourcesProjection,
+  prices: pricesProjection,
+  bookings: bookingsProjection,
+};
+
+/**
+ * The read side's adapters for one API process: live table names, Redis hot
+ * availability with its warmth check, read-your-writes waits on any
+ * projection (read from where each keeps its checkpoint, so the API need not
+ * run the projector), and calendar busy time folded from its stream.
+ */
+export const createReadSide = (options: ReadSideOptions) => {
+  const { pool, redis } = options;
+  const resolvers = Object.fromEntries(
+    Object.entries(TABLES).map(([base, projection]) => [
+      base,
+      createLiveTableResolver(pool, projection),
+    ]),
+  ) as Record<ReadModelTable, (base: string) => Promise<string>>;
+  const monitor = createProjectionMonitor({
+    db: pool,
+    checkpoints: getPostgresCheckpointStore(pool),
+    redis,
+    projections: [
+      ...Object.values(TABLES).map((p) => ({
+        name: p.name,
+        filter: p.filter,
+        store: 'postgres' as const,
+      })),
+      ...(redis
+        ? [
+            {
+              name: availabilityRedisProjection.name,
+              filter: availabilityRedisProjection.filter,
+              store: 'redis' as const,
+            },
+          ]
+        : []),
+    ],
+  });
+  const hot = createRedisHotAvailability({
+    redis,
+    postgresCheckpoint: async () =>
+      (await monitor.checkpointOf(availabilityProjection.name)).checkpoint,
+    ...(options.redisCheckIntervalMs === undefined
+      ? {}
+      : { checkIntervalMs: options.redisCheckIntervalMs }),
+  });
+  const deps: ReadSideDeps = {
+    sql: toSql(pool),
+    liveTable: (table) => resolvers[table](table),
+    hot,
+    positions: {
+      waitForPosition: (name, position, timeoutMs) =>
+        monitor.waitForPosition(name, position, timeoutMs),
+    },
+    calendar: {
+      busyTimeOf: async (resourceId): Promise<CalendarState> => {
+        const events = await options.store.readStream(`calendar-${resourceId}`);
+        return events.reduce((state, recorded) => {
+          const event = decodeEvent(CALENDAR_EVENTS, recorded);
+          return event === undefined ? state : evolveCalendar(state, event);
+        }, initialCalendarState());
+      },
+    },
+    clock: options.clock,
+    ...(options.surgeEnabled === undefined ? {} : { surgeEnabled: options.surgeEnabled }),
+    ...(options.catalogCacheMs === undefined ? {} : { catalogCacheMs: options.catalogCacheMs }),
+  };
+  return { deps, start: () => hot.start(), stop: () => hot.stop() };
+};

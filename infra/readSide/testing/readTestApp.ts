@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { getWriteRoutes } from '../../../commands/routes.ts';
+import { domainEventCodec } from '../../../commands/shared/eventCodec.ts';
+import { createManualClock, testIds } from '../../../commands/shared/testing/fixedIds.ts';
+import type { WriteSide } from '../../../commands/shared/writeSide.ts';
+import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../../../projections/catalog.ts';
+import { fastReadRoutes, getReadRoutes } from '../../../queries/routes.ts';
+import { getAuthRoutes } from '../../auth/authRoutes.ts';
+import { createAuthService } from '../../auth/authService.ts';
+import { ensureAdminApiKey } from '../../auth/credentialStore.ts';
+import { getPostgresEventStore } from '../../eventStore/postgres/postgresEventStore.ts';
+import { createHttpApp } from '../../http/app.ts';
+import { createFastPathServer } from '../../http/fastPath.ts';
+import { createReadinessCheck } from '../../http/readiness.ts';
+import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
+import { createIdempotency } from '../../idempotency/idempotency.ts';
+import { createProjectionRunner } from '../../projections/projectionRunner.ts';
+import { createFastFailRedis } from '../../projections/testing/redisServer.ts';
+import { createRedisRateLimiter, type WindowLimit } from '../../rateLimit/rateLimiter.ts';
+import { createReadSide } from '../readSide.ts';
+import { createOwnDatabase } from './ownDatabase.ts';
+import { createOwnRedis } from './ownRedis.ts';
+
+export interface ReadTestAppOptions {
+  /** Per-IP window of the rate limiter (on the machine's Redis); default generous. */
+  readonly perIp?: WindowLimit;
+  readonly start?: string;
+  /** Reused config/calendar cache, ms (see ReadSideDeps.catalogCacheMs). */
+  readonly catalogCacheMs?: number;
+}
+
+const listen = async (server: Server): Promise<string> => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+/**
+ * The whole read side over HTTP: write and read routes on one Express app,
+ * served twice — by Express alone (`expressUrl`) and behind the fast path
+ * (`fastUrl`) — over a database of its own, the projection runner (Postgres
+ * and Redis read models) and a redis-server the test can stop and start.
+ */
+export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
+  const db = await createOwnDatabase(5);
+  const ownRedis = await createOwnRedis();
+  await ownRedis.start();
+  const runnerRedis = createFastFailRedis(ownRedis.port);
+  const readRedis = createFastFailRedis(ownRedis.port);
+  const limiterRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  limiterRedis.on('error', () => undefined);
+  const clock = createManualClock(options.start ?? '2026-12-01T09:00:00.000Z');
+  const store = getPostgresEventStore(db.pool, {
+    schema: db.schema,
+    connectionString: db.connectionString,
+  });
+  const writeSide: WriteSide = { store, codec: domainEventCodec, ids: testIds, clock };
+  const runner = createProjectionRunner({
+    pool: db.pool,
+    connectionString: db.connectionString,
+    schema: db.schema,
+    postgres: POSTGRES_PROJECTIONS,
+    redisProjections: REDIS_PROJECTIONS,
+    redis: runnerRedis,
+    flushMs: 5,
+    pollIntervalMs: 50,
+    leaseRetryMs: 100,
+  });
+  runner.start();
+  const readSide = createReadSide({
+    pool: db.pool,
+    redis: readRedis,
+    store,
+    clock,
+    redisCheckIntervalMs: 100,
+    ...(options.catalogCacheMs === undefined ? {} : { catalogCacheMs: options.catalogCacheMs }),
+  });
+  readSide.start();
+  const logs: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const registry = new Registry();
+  const auth = createAuthService({
+    pool: db.pool,
+    jwtSecret: randomBytes(32),
+    passwordCost: { N: 1024, r: 8, p: 1 },
+  });
+  const adminKey = `admin-${randomBytes(24).toString('base64url')}`;
+  await ensureAdminApiKey(db.pool, adminKey);
+  const rateLimiter = createRedisRateLimiter({
+    redis: limiterRedis,
+    logger,
+    registry,
+    prefix: `test:${randomBytes(6).toString('hex')}:rl:`,
+    perIp: options.perIp ?? { limit: 1_000_000, windowSeconds: 60 },
+    perPrincipal: { limit: 1_000_000, windowSeconds: 60 },
+  });
+  const readRoutes = getReadRoutes(readSide.deps);
+  const app = createHttpApp({
+    logger,
+    registry,
+    routes: [...getAuthRoutes(auth), ...getWriteRoutes(writeSide), ...readRoutes],
+    auth,
+    idempotency: createIdempotency({ pool: db.pool }),
+    rateLimiter,
+    readiness: createReadinessCheck({ db: db.pool, redis: readRedis }),
+  });
+  const expressServer = app.listen(0, '127.0.0.1');
+  await once(expressServer, 'listening');
+  const fastServer = createFastPathServer(app, fastReadRoutes(readRoutes), {
+    auth,
+    rateLimiter,
+    logger,
+    registry,
+  });
+  const fastUrl = await listen(fastServer);
+  const expressUrl = `http://127.0.0.1:${(expressServer.address() as AddressInfo).port}`;
+  return {
+    expressUrl,
+    fastUrl,
+    db,
+    store,
+    clock,
+    writeSide,
+    adminKey,
+    logs,
+    redis: ownRedis,
+    readRedis,
+    hot: readSide.deps.hot,
+    /** A fresh partner API key. */
+    createPartnerKey: async (partnerId = `partner-${randomUUID().slice(0, 8)}`) => {
+      const response = await postJson(
+        `${expressUrl}/api/v1/admin/api-keys`,
+        { role: 'partner', partnerId, label: `test ${partnerId}` },
+        bearer(adminKey),
+      );
+      return { key: ((await response.json()) as { apiKey: string }).apiKey, partnerId };
+    },
+    close: async () => {
+      for (const server of [expressServer, fastServer]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      readSide.stop();
+      await runner.stop();
+      runnerRedis.disconnect();
+      readRedis.disconnect();
+      limiterRedis.disconnect();
+      await ownRedis.stop();
+      await db.dispose();
+    },
+  };
+};
+
+export type ReadTestApp = Awaited<ReturnType<typeof startReadTestApp>>;

@@ -1,0 +1,40 @@
+import type { RouteModule } from '../infra/http/route.ts';
+import { getCheckAvailabilityRoute } from './checkingAvailability/route.ts';
+import { getBookingReadRoutes } from './gettingBookings/route.ts';
+import { getPricingQuoteRoute } from './pricingQuote/route.ts';
+import { getSearchRoute } from './searching/route.ts';
+import type { ReadSideDeps } from './shared/ports.ts';
+import { createReadContext } from './shared/readContext.ts';
+import { getVendorAvailabilityRoute } from './vendorAvailability/route.ts';
+
+/**
+ * Every read route, for the composition root. Call it once: the routes share
+ * one read context (its caches), and the fast path must serve the same
+ * instances Express mounts (see `fastReadRoutes`).
+ */
+export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
+  const context = createReadContext(deps);
+  return [
+    // ── read route factories (one line per use case) ──
+    getVendorAvailabilityRoute(context),
+    getSearchRoute(context),
+    getPricingQuoteRoute(context),
+    getCheckAvailabilityRoute(context),
+    ...getBookingReadRoutes({
+      sql: deps.sql,
+      liveTable: (base) => deps.liveTable(base),
+      waitForPosition: (name, position, timeoutMs) =>
+        deps.positions.waitForPosition(name, position, timeoutMs),
+    }),
+    // ── end of read route factories ──
+  ];
+};
+
+/** The hottest reads (DESIGN.md "Speed"), which `createFastPathServer` answers before Express. */
+export const FAST_READ_PATHS: readonly string[] = [
+  '/api/v1/vendors/{id}/availability',
+  '/api/v1/search',
+];
+
+export const fastReadRoutes = (routes: readonly RouteModule[]): RouteModule[] =>
+  routes.filter((route) => route.method === 'get' && FAST_READ_PATHS.includes(route.path));

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import {
+  guestQuery,
+  idSchema,
+  localDateSchema,
+  quantityQuery,
+  toGuestTaxStatus,
+} from '../shared/httpSchemas.ts';
+import type { ReadContext } from '../shared/readContext.ts';
+import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';
+import { MAX_PAGE, search } from './query.ts';
+
+const minorUnits = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const query = z.object({
+  checkIn: localDateSchema,
+  checkOut: localDateSchema,
+  quantity: quantityQuery,
+  persons: z.coerce.number().int().min(1).max(100).optional(),
+  kind: z.enum(['nightly', 'timed']).default('nightly'),
+  city: z.string().trim().min(1).max(100).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code, e.g. DE.')
+    .optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  vendorId: idSchema.optional(),
+  /** On the total price of the stay, minor units. */
+  minPrice: minorUnits.optional(),
+  maxPrice: minorUnits.optional(),
+  sort: z.enum(['price', 'rating', 'relevance']).default('relevance'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
+  cursor: z.string().min(1).max(2000).optional(),
+  ...guestQuery,
+});
+
+/** `GET /api/v1/search` (seed 001), also served by the fast path. */
+export const getSearchRoute = (context: ReadContext): RouteModule =>
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/search',
+    summary: 'Search bookable resources with the total price of the stay',
+    description:
+      'Filters (dates, quantity, kind, city/country, text, total price range), sorting by price, rating or relevance, and an opaque keyset cursor (`nextCursor`). Each result carries the total price of the stay from the quote (factors, fees, VAT).',
+    tags: ['search'],
+    auth: ['guest', 'partner', 'vendor', 'admin', 'auditor', 'analyst'],
+    query,
+    headers: minPositionHeaders,
+    responses: {
+      200: { description: 'One page of results' },
+      400: { description: 'Invalid parameters or a cursor from another search (INVALID_CURSOR)' },
+    },
+    handler: async ({ query: q, headers }) => {
+      const { citizenships, israeliVisa, ...rest } = q;
+      const { body, freshness } = await search(context, {
+        ...rest,
+        guest: toGuestTaxStatus({ citizenships, israeliVisa }),
+        minPosition: headers['x-min-position'],
+      });
+      return {
+        status: 200,
+        body,
+        headers: { 'Cache-Control': 'no-store', ...freshnessHeaders(freshness) },
+      };
+    },
+  });

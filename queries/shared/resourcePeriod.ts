@@ -1,0 +1,51 @@
+import { NotFoundError } from '../../domain/shared/errors.ts';
+import { addDays } from '../../domain/shared/time.ts';
+import type { ResourceRow } from '../../projections/resources/evolve.ts';
+import { timedUsageDates } from './computeAvailability.ts';
+import { resolveQueryPeriod, type QueryPeriod, type ResolvedQueryPeriod } from './period.ts';
+import type { ReadContext } from './readContext.ts';
+import { resolveFreshness, type Freshness } from './readYourWrites.ts';
+import { loadSlotUsage, type SlotUsage } from './slotUsage.ts';
+
+export interface LoadedPeriod {
+  readonly resource: ResourceRow;
+  readonly period: ResolvedQueryPeriod;
+  readonly usage: ReadonlyMap<string, SlotUsage>;
+  readonly freshness: Freshness;
+  readonly now: Date;
+}
+
+/** One resource, the slots a period covers on it and their usage: what a check or a quote reads. */
+export const loadResourcePeriod = async (
+  context: ReadContext,
+  resourceId: string,
+  requested: QueryPeriod,
+  minPosition: string | undefined,
+): Promise<LoadedPeriod> => {
+  const freshness = await resolveFreshness(context.deps, minPosition, { slots: true });
+  const [resource] = await context.resourcesByIds([resourceId], freshness.asked);
+  if (resource === undefined)
+    throw new NotFoundError(
+      `No active resource ${resourceId}; check the id.`,
+      { resourceId },
+      'RESOURCE_NOT_FOUND',
+    );
+  const period = resolveQueryPeriod(resource.config, requested);
+  const dates =
+    period.kind === 'nightly'
+      ? { fromDate: period.checkIn, toDate: addDays(period.checkOut, -1) }
+      : timedUsageDates(resource.config, period.start, period.end);
+  const now = context.deps.clock.now();
+  const { usage, source } = await loadSlotUsage(context, freshness.source, {
+    resourceIds: [resourceId],
+    ...dates,
+    now: now.getTime(),
+  });
+  return {
+    resource,
+    period,
+    usage: usage.get(resourceId) ?? new Map(),
+    freshness: { ...freshness, source },
+    now,
+  };
+};
