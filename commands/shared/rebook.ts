@@ -56,7 +56,7 @@ export const loadForRebooking = async (
   return { resource, period: resolved, slots };
 };
 
-/** Prices slots for an existing reservation; its guest's tax facts are not recorded, so it is priced as a resident. */
+/** Prices slots for an existing reservation, for the same guest (tax status) and promo code it was booked with. */
 export const repriceFor = (
   writeSide: WriteSide,
   context: RebookContext,
@@ -71,11 +71,8 @@ export const repriceFor = (
     quantity,
     slots: context.slots,
     now: writeSide.clock.now().toISOString(),
-    guest: {
-      taxStatus: { citizenships: [], israeliVisa: null },
-      persons: reservation.guest.persons,
-    },
-    promoCode: null,
+    guest: { taxStatus: reservation.guest.taxStatus, persons: reservation.guest.persons },
+    promoCode: reservation.promoCode,
   });
 
 /**

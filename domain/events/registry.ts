@@ -41,7 +41,20 @@ export type Upcaster = (data: unknown) => unknown;
  * shape changes: bump its schemaVersion, add `{ [oldVersion]: (data) => newData }`
  * here, and refresh the schema snapshot (see eventSchemas.unit.spec.ts).
  */
-export const UPCASTERS: Readonly<Partial<Record<string, Readonly<Record<number, Upcaster>>>>> = {};
+export const UPCASTERS: Readonly<Partial<Record<string, Readonly<Record<number, Upcaster>>>>> = {
+  ReservationRequested: {
+    // v1 recorded neither the guest's tax status nor the promo code: those
+    // reservations were priced for a resident without a promo, so that is what they were.
+    1: (data) => {
+      const v1 = data as { guest?: Record<string, unknown> };
+      return {
+        ...v1,
+        guest: { ...v1.guest, taxStatus: { citizenships: [], israeliVisa: null } },
+        promoCode: null,
+      };
+    },
+  },
+};
 
 interface Registration {
   readonly schemaVersion: number;

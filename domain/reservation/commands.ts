@@ -24,6 +24,8 @@ export interface RequestReservation extends Base<'RequestReservation'> {
   readonly partnerId: string;
   /** Priced by the caller with `quote()`; recorded as is and never re-priced. */
   readonly quote: Quote;
+  /** The promo code the quote applied, if any; a modification re-prices with it. */
+  readonly promoCode: string | null;
   /** Random bytes from the composition root; at least BOOKING_REFERENCE_ENTROPY_BYTES. */
   readonly referenceEntropy: Uint8Array;
 }

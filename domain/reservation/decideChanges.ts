@@ -43,6 +43,7 @@ export const request = (c: RequestReservation, policy: TtlPolicy): ReservationEv
         requesterId: c.requesterId,
         partnerId: c.partnerId,
         quote: c.quote,
+        promoCode: c.promoCode,
         requestedAt: c.now,
         expiresAt: expiresAtFor(c.now, stage, policy),
       },

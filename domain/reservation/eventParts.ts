@@ -1,3 +1,4 @@
+import { guestTaxStatusSchema } from '../pricing/tax/guestTaxStatus.ts';
 import { z } from 'zod';
 import { moneySchema } from '../pricing/quoteSchema.ts';
 import { RESERVATION_STATUSES } from './status.ts';
@@ -26,6 +27,8 @@ export const guestSchema = z.object({
   guestId: z.string().min(1),
   /** Persons staying; city tax per person per night counts them. */
   persons: z.number().int().positive(),
+  /** Recorded so a modification or extension is priced for the same guest (VAT exemptions). */
+  taxStatus: guestTaxStatusSchema,
 });
 
 /** Slot keys as the slot streams name them: `2026-12-24` (night) or `2026-12-24T09:00` (timed), in the resource's zone. */

@@ -21,7 +21,8 @@ const id = { reservationId: z.string().min(1) };
 
 export const ReservationRequested = defineEvent(
   'ReservationRequested',
-  1,
+  // v2: guest.taxStatus and promoCode, so re-pricing on modify/extend prices the same guest.
+  2,
   z.object({
     ...id,
     bookingReference: z.string(),
@@ -34,6 +35,7 @@ export const ReservationRequested = defineEvent(
     requesterId: z.string().min(1),
     partnerId: z.string().min(1),
     quote: quoteSchema,
+    promoCode: z.string().nullable(),
     requestedAt: instant,
     expiresAt: instant,
   }),

@@ -37,6 +37,7 @@ export const evolve = (state: ReservationState, event: ReservationEvent): Reserv
       requesterId: d.requesterId,
       partnerId: d.partnerId,
       quote: d.quote,
+      promoCode: d.promoCode,
       extensionQuotes: [],
       requestedAt: d.requestedAt,
       expiresAt: d.expiresAt,

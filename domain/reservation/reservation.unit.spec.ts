@@ -38,6 +38,7 @@ describe('Reservation decider: the happy path, command by command', () => {
             guest: request.guest,
             requesterId: 'req-1',
             partnerId: 'partner-1',
+            promoCode: null,
             quote: request.quote,
             requestedAt: T0,
             expiresAt: at(10),

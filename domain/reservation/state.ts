@@ -25,6 +25,8 @@ export interface ReservationDetails {
   readonly requesterId: string;
   readonly partnerId: string;
   readonly quote: Quote;
+  /** The promo code the booking was priced with; re-pricing keeps it. */
+  readonly promoCode: string | null;
   /** Quotes of extensions, in order; the amount owed is `quote.total` plus theirs. */
   readonly extensionQuotes: readonly Quote[];
   readonly requestedAt: string;

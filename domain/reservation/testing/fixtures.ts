@@ -61,10 +61,11 @@ export const requestOf = (
   quantity: 1,
   startsAt: '2026-12-24T13:00:00.000Z',
   endsAt: '2026-12-26T09:00:00.000Z',
-  guest: { guestId: 'g-1', persons: 2 },
+  guest: { guestId: 'g-1', persons: 2, taxStatus: { citizenships: [], israeliVisa: null } },
   requesterId: 'req-1',
   partnerId: 'partner-1',
   quote: quoteOf(40_000),
+  promoCode: null,
   referenceEntropy: ENTROPY,
 });
 

@@ -137,10 +137,11 @@ export const placeBooking = async (deps: WriteDeps, clock: Clock, spec: BookingS
     quantity: 1,
     startsAt: '2026-12-23T23:00:00.000Z',
     endsAt: '2026-12-25T23:00:00.000Z',
-    guest: { guestId: 'guest-1', persons: 2 },
+    guest: { guestId: 'guest-1', persons: 2, taxStatus: { citizenships: [], israeliVisa: null } },
     requesterId: 'requester-1',
     partnerId: 'partner-1',
     quote: sampleQuote(now),
+    promoCode: null,
     referenceEntropy: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
   });
 };
