@@ -56,7 +56,10 @@ export const settleCompletion = (
   now: string,
   options: PaymentSagaOptions,
 ): PaymentSagaEvent[] => [
-  ...payout(saga, saga.vendorPayout, now, options),
+  // A refund already settled the escrow (its payout, if any, was the vendor's share of the rest).
+  ...(saga.steps['requester-refund'] === undefined
+    ? payout(saga, saga.vendorPayout, now, options)
+    : []),
   ...returnVendorDeposit(saga, now),
 ];
 
@@ -84,6 +87,14 @@ export const settleRefund = (
     );
   }
   if (saga.steps['requester-refund'] !== undefined) return [];
+  // Refunds come out of escrow; once the payout was decided the escrow is spoken for.
+  if (saga.steps.payout !== undefined) {
+    throw new ValidationError(
+      `Reservation ${input.reservationId} was settled (the payout is under way); a refund now must be arranged outside the saga.`,
+      {},
+      'ESCROW_RELEASED',
+    );
+  }
   if (input.amount.amount < 0) {
     throw new ValidationError(
       `A refund cannot be negative (got ${input.amount.amount} ${input.amount.currency}).`,

@@ -6,6 +6,7 @@ import {
   operationsOf,
   type SagaHarness,
 } from '../../../infra/processManagers/testing/sagaHarness.ts';
+import { checkLedger } from '../../../infra/processManagers/testing/ledgerCheck.ts';
 import { placeBooking, reservationCommand } from './testing/sagaFixtures.ts';
 
 describe('payment saga process manager (PostgreSQL, simulated gateway)', function () {
@@ -26,6 +27,8 @@ describe('payment saga process manager (PostgreSQL, simulated gateway)', functio
       deposit: 5_000,
     });
     await h.waitForStatus(id, 'AWAITING_VENDOR_CONFIRMATION');
+    const ledger = () => checkLedger(h.db.pool, h.write.store, id);
+    expect(await ledger()).to.deep.equal({});
     await reservationCommand(h.write, {
       type: 'ConfirmByVendor',
       reservationId: id,
@@ -34,6 +37,14 @@ describe('payment saga process manager (PostgreSQL, simulated gateway)', functio
     await h.waitForStatus(id, 'CONFIRMED');
     const booked = await h.write.store.readStream(slotStream('room-happy', '2026-12-24'));
     expect(booked.map((e) => e.type)).to.include('SlotBooked');
+    // Captured 447.20 + the 50.00 deposit, all held in escrow, owed to the vendor, the platform and the tax office.
+    expect(await ledger()).to.deep.equal({
+      escrow_held: 49_720,
+      guest_receivable: 0,
+      vendor_payable: -45_000,
+      platform_revenue: -4_000,
+      tax_payable: -720,
+    });
     expect(await operationsOf(h.gateway, id)).to.deep.equal([
       'authorize:vendor-auth-#-1',
       'authorize:requester-auth-#-1',

@@ -5,6 +5,7 @@ import {
   operationsOf,
   type SagaHarness,
 } from '../../../infra/processManagers/testing/sagaHarness.ts';
+import { checkLedger } from '../../../infra/processManagers/testing/ledgerCheck.ts';
 import { retryDeadLetters } from '../retryDeadLetters.ts';
 import { placeBooking, reservationCommand, type BookingSpec } from './testing/sagaFixtures.ts';
 
@@ -73,6 +74,16 @@ describe('payment saga: escrow settlement, retries under the same key, dead lett
     h.clock.advance(24 * 3_600_000);
     await h.waitForSaga(s.reservationId, (x) => x.steps.payout?.status === 'succeeded');
     expect(await moneyOf(s.reservationId, 'transfer')).to.deep.equal(['payout-#-1=20000']);
+    // The guest got half back; the vendor its half; the platform keeps half its fee and VAT.
+    expect(await checkLedger(h.db.pool, h.write.store, s.reservationId)).to.deep.equal({
+      escrow_held: 2_360,
+      guest_receivable: 0,
+      vendor_payable: 0,
+      platform_revenue: -2_000,
+      tax_payable: -360,
+      // A clearing account: 223.60 went through it (refund_paid), borne by vendor, platform and tax.
+      refunds: 0,
+    });
     expectNoSagaErrors(h);
   });
 
