@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
+import { bookingsProjection } from '../projections/bookings/project.ts';
 import { startApi } from './composition/api.ts';
+import { getReadModelHoldCap } from './composition/holdCap.ts';
 import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
@@ -12,6 +14,7 @@ import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
+import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 
@@ -46,6 +49,12 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     codec: domainEventCodec,
     ids: cryptoIds,
     clock: systemClock,
+    holdCap: getReadModelHoldCap({
+      db: pool,
+      liveTable: createLiveTableResolver(pool, bookingsProjection),
+      maxActiveHoldsPerPartner: config.MAX_ACTIVE_HOLDS_PER_PARTNER,
+      now: () => systemClock.now(),
+    }),
   };
   const projections = createProjectionRunner({
     pool,

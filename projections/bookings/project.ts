@@ -105,6 +105,8 @@ export const bookingsProjection: PostgresProjection = {
       `CREATE INDEX IF NOT EXISTS ${b}_guest ON ${b} (guest_id, starts_at)`,
       `CREATE INDEX IF NOT EXISTS ${b}_resource ON ${b} (resource_id, starts_at)`,
       `CREATE INDEX IF NOT EXISTS ${b}_vendor ON ${b} (vendor_id, starts_at)`,
+      // the per-partner hold cap counts a partner's holds on every new hold
+      `CREATE INDEX IF NOT EXISTS ${b}_partner_status ON ${b} (partner_id, status)`,
       `CREATE TABLE IF NOT EXISTS ${h} (
          reservation_id text NOT NULL,
          revision integer NOT NULL,
