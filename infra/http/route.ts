@@ -28,6 +28,8 @@ export interface RouteContext<P, Q, B, H, A extends AuthRequirement> {
   readonly requestId: string;
   /** The request's Idempotency-Key when one was sent; put it in event metadata. */
   readonly idempotencyKey: string | undefined;
+  /** The exact request bytes on `rawBody` routes (signature checks); undefined elsewhere. */
+  readonly rawBody: Buffer | undefined;
   /** Child logger carrying the request id; never log bodies (they carry PII). */
   readonly logger: Logger;
 }
@@ -77,6 +79,7 @@ export interface RawRouteInput {
   readonly principal: Principal | undefined;
   readonly requestId: string;
   readonly idempotencyKey: string | undefined;
+  readonly rawBody?: Buffer | undefined;
   readonly logger: Logger;
 }
 
@@ -176,6 +179,7 @@ export const defineRoute = <
         principal: input.principal,
         requestId: input.requestId,
         idempotencyKey: input.idempotencyKey,
+        rawBody: input.rawBody,
         logger: input.logger,
       };
       return definition.handler(context as Parameters<typeof definition.handler>[0]);
