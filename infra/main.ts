@@ -4,6 +4,8 @@ import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
 import { startApi } from './composition/api.ts';
+import { seedDemoCatalog } from './composition/demoCatalog.ts';
+import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
 import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
@@ -21,6 +23,10 @@ import { createRedisClient } from './redis.ts';
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
   readonly url: string | undefined;
+  /** Embedded default only: where the generated admin API key is kept. */
+  readonly adminApiKeyFile: string | undefined;
+  /** Demo resources registered at this start (embedded default, empty log). */
+  readonly seededResources: readonly string[];
   close(): Promise<void>;
 }
 
@@ -67,13 +73,28 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
   });
   if (roles.has('projector')) projections.start();
+  const embeddedAdmin =
+    database.embedded && !config.ADMIN_API_KEY
+      ? await ensureEmbeddedAdminKey(config.EMBEDDED_PG_DIR)
+      : undefined;
+  const seededResources = database.embedded ? await seedDemoCatalog(writeSide) : [];
 
   const api = roles.has('api')
-    ? await startApi({ config, logger, pool, redis, registry, writeSide, projections })
+    ? await startApi({
+        config: embeddedAdmin ? { ...config, ADMIN_API_KEY: embeddedAdmin.key } : config,
+        logger,
+        pool,
+        redis,
+        registry,
+        writeSide,
+        projections,
+      })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
   return {
     url: api?.url,
+    adminApiKeyFile: embeddedAdmin?.file,
+    seededResources,
     close: async () => {
       await api?.close();
       await projections.stop();

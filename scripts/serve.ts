@@ -16,6 +16,12 @@ await runCli(async () => {
         `  api      ${server.url}/api/v1`,
         `  openapi  ${server.url}/api/v1/openapi.json`,
         `  health   ${server.url}/health  ready ${server.url}/ready  metrics ${server.url}/metrics`,
+        ...(server.adminApiKeyFile
+          ? [`  admin key (Authorization: Bearer …) is in ${server.adminApiKeyFile}`]
+          : []),
+        ...(server.seededResources.length > 0
+          ? [`  demo resources: ${server.seededResources.join(', ')}`]
+          : []),
         '',
       ].join('\n'),
     );
