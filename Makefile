@@ -41,3 +41,4 @@ check: ## Types, lint and format
 
 bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
 	npx tsx bench/eventStore.ts
+	npx tsx bench/httpRead.ts

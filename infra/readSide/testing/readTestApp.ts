@@ -22,7 +22,11 @@ import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
 import { createIdempotency } from '../../idempotency/idempotency.ts';
 import { createProjectionRunner } from '../../projections/projectionRunner.ts';
 import { createFastFailRedis } from '../../projections/testing/redisServer.ts';
-import { createRedisRateLimiter, type WindowLimit } from '../../rateLimit/rateLimiter.ts';
+import {
+  createRedisRateLimiter,
+  createUnlimitedRateLimiter,
+  type WindowLimit,
+} from '../../rateLimit/rateLimiter.ts';
 import { createReadSide } from '../readSide.ts';
 import { createOwnDatabase } from './ownDatabase.ts';
 import { createOwnRedis } from './ownRedis.ts';
@@ -33,6 +37,10 @@ export interface ReadTestAppOptions {
   readonly start?: string;
   /** Reused config/calendar cache, ms (see ReadSideDeps.catalogCacheMs). */
   readonly catalogCacheMs?: number;
+  /** pino level of the app's in-memory log (default 'info'); benchmarks use 'warn'. */
+  readonly logLevel?: string;
+  /** No rate limiter at all (benchmarks measure the read path, not the limiter). */
+  readonly unlimited?: boolean;
 }
 
 const listen = async (server: Server): Promise<string> => {
@@ -83,7 +91,10 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   });
   readSide.start();
   const logs: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const logger = pino(
+    { level: options.logLevel ?? 'info' },
+    { write: (line: string) => void logs.push(line) },
+  );
   const registry = new Registry();
   const auth = createAuthService({
     pool: db.pool,
@@ -92,14 +103,16 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   });
   const adminKey = `admin-${randomBytes(24).toString('base64url')}`;
   await ensureAdminApiKey(db.pool, adminKey);
-  const rateLimiter = createRedisRateLimiter({
-    redis: limiterRedis,
-    logger,
-    registry,
-    prefix: `test:${randomBytes(6).toString('hex')}:rl:`,
-    perIp: options.perIp ?? { limit: 1_000_000, windowSeconds: 60 },
-    perPrincipal: { limit: 1_000_000, windowSeconds: 60 },
-  });
+  const rateLimiter = options.unlimited
+    ? createUnlimitedRateLimiter()
+    : createRedisRateLimiter({
+        redis: limiterRedis,
+        logger,
+        registry,
+        prefix: `test:${randomBytes(6).toString('hex')}:rl:`,
+        perIp: options.perIp ?? { limit: 1_000_000, windowSeconds: 60 },
+        perPrincipal: { limit: 1_000_000, windowSeconds: 60 },
+      });
   const readRoutes = getReadRoutes(readSide.deps);
   const app = createHttpApp({
     logger,

@@ -1,0 +1,71 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
+
+export interface HttpRow {
+  readonly name: string;
+  readonly server: 'bare node:http' | 'fast path' | 'express';
+  readonly source: 'fixed body' | 'redis' | 'postgres';
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface HttpReadReport {
+  readonly startedAt: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly platform: string;
+    readonly memoryGb: number;
+    readonly loadAverage: readonly number[];
+  };
+  readonly commit: string;
+  readonly connections: number;
+  readonly secondsPerRow: number;
+  readonly searchResources: number;
+  readonly rows: readonly HttpRow[];
+}
+
+const START = '<!-- bench:httpRead:start -->';
+const END = '<!-- bench:httpRead:end -->';
+
+const toMarkdown = (report: HttpReadReport): string =>
+  [
+    START,
+    '## HTTP reads: availability and search (`bench/httpRead.ts`)',
+    '',
+    `Run ${report.startedAt} on ${report.machine.cpus} CPUs (${report.machine.platform}, ${report.machine.memoryGb} GB, load ${report.machine.loadAverage.join(' / ')}), commit ${report.commit}. ` +
+      `autocannon in its own process, ${report.connections} connections, ${report.secondsPerRow} s per row, against one server process (the read app behind the fast path and Express alone, its own PostgreSQL database and redis-server, the projection runner idle) and a bare \`node:http\` server answering a fixed JSON body in the same process. ` +
+      `Availability: one vendor, 3 timed resources, 10 hours of 60-minute slots with confidence. Search: ${report.searchResources} nightly resources in one city, a 3-night stay priced with \`quote()\` per candidate, sorted by price, 20 per page. No rate limiter.`,
+    '',
+    '| request | server | slot usage from | req/s | p50 ms | p99 ms | non-2xx | errors |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.server} | ${r.source} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
+    ),
+    '',
+    END,
+  ].join('\n');
+
+/** Replaces only this part's marked section of docs/benchmarks.md; other parts own theirs. */
+export const writeDoc = async (path: string, report: HttpReadReport): Promise<void> => {
+  const doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
+  const section = toMarkdown(report);
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? doc.slice(0, start) + section + doc.slice(end + END.length)
+      : `${doc.trimEnd()}\n\n${section}\n`;
+  const options = (await resolveConfig(path)) ?? {};
+  await writeFile(path, await format(next, { ...options, parser: 'markdown' }));
+};
+
+export const writeJson = async (dir: string, report: HttpReadReport): Promise<string> => {
+  await mkdir(dir, { recursive: true });
+  const path = `${dir}/httpRead-${report.startedAt.replace(/[:.]/g, '-')}.json`;
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+};
