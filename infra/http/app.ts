@@ -85,7 +85,7 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
 
   app.use('/api', createIpRateLimit({ rateLimiter: deps.rateLimiter, contexts }));
   // Raw-body routes take the bytes before the JSON parser (which then skips the request).
-  for (const route of deps.routes.filter((r) => r.rawBody)) {
+  for (const route of deps.routes.filter((r) => r.rawBytes)) {
     app[route.method](
       toExpressPath(route.path),
       express.raw({ limit: deps.bodyLimit ?? '256kb', type: () => true }),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineRoute } from './route.ts';
 import { postJson, startTestApp, type TestApp } from './testing.ts';
 
-describe('HTTP rawBody routes: the handler sees the exact bytes', function () {
+describe('HTTP rawBytes routes: the handler sees the exact bytes', function () {
   this.timeout(20_000);
   let app: TestApp;
   before(async () => {
@@ -16,14 +16,14 @@ describe('HTTP rawBody routes: the handler sees the exact bytes', function () {
           path: '/api/v1/test/raw',
           summary: 'Echo a hash of the raw body',
           auth: 'public',
-          rawBody: true,
+          rawBytes: true,
           responses: { 200: { description: 'The hash and length.' } },
-          handler: ({ rawBody, body }) =>
+          handler: ({ rawBytes, body }) =>
             Promise.resolve({
               status: 200,
               body: {
-                sha256: rawBody && createHash('sha256').update(rawBody).digest('hex'),
-                length: rawBody?.length,
+                sha256: rawBytes && createHash('sha256').update(rawBytes).digest('hex'),
+                length: rawBytes?.length,
                 parsed: body !== undefined,
               },
             }),
@@ -35,8 +35,8 @@ describe('HTTP rawBody routes: the handler sees the exact bytes', function () {
           auth: 'public',
           body: z.object({ a: z.number() }),
           responses: { 200: { description: 'What the handler saw.' } },
-          handler: ({ body, rawBody }) =>
-            Promise.resolve({ status: 200, body: { a: body.a, raw: rawBody !== undefined } }),
+          handler: ({ body, rawBytes }) =>
+            Promise.resolve({ status: 200, body: { a: body.a, raw: rawBytes !== undefined } }),
         }),
       ],
     });

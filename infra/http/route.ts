@@ -28,8 +28,8 @@ export interface RouteContext<P, Q, B, H, A extends AuthRequirement> {
   readonly requestId: string;
   /** The request's Idempotency-Key when one was sent; put it in event metadata. */
   readonly idempotencyKey: string | undefined;
-  /** The exact request bytes on `rawBody` routes (signature checks); undefined elsewhere. */
-  readonly rawBody: Buffer | undefined;
+  /** The exact request bytes on `rawBytes` routes (signature checks); undefined elsewhere. */
+  readonly rawBytes: Buffer | undefined;
   /** Child logger carrying the request id; never log bodies (they carry PII). */
   readonly logger: Logger;
 }
@@ -66,6 +66,12 @@ export interface RouteDefinition<
    * besides JSON; the body schema then sees a string. Default: JSON only.
    */
   readonly rawBody?: string;
+  /**
+   * Hand the handler the body exactly as received (`context.rawBytes`, any
+   * content type, no JSON parsing) — for signatures over the raw bytes, such
+   * as Stripe's webhooks. Default false.
+   */
+  readonly rawBytes?: boolean;
   readonly handler: (
     context: RouteContext<Parsed<PS>, Parsed<QS>, Parsed<BS>, Parsed<HS>, A>,
   ) => Promise<RouteResult>;
@@ -79,7 +85,7 @@ export interface RawRouteInput {
   readonly principal: Principal | undefined;
   readonly requestId: string;
   readonly idempotencyKey: string | undefined;
-  readonly rawBody?: Buffer | undefined;
+  readonly rawBytes?: Buffer | undefined;
   readonly logger: Logger;
 }
 
@@ -101,6 +107,8 @@ export interface RouteModule {
   readonly idempotent: boolean | 'required';
   /** A media type accepted as a raw text body besides JSON. */
   readonly rawBody?: string | undefined;
+  /** Whether the handler gets the exact request bytes (RouteDefinition.rawBytes). */
+  readonly rawBytes?: boolean;
   /** Validates the raw input (400 with every issue) and runs the handler. */
   readonly run: (input: RawRouteInput) => Promise<RouteResult>;
 }
@@ -136,6 +144,7 @@ export const defineRoute = <
     responses: definition.responses,
     idempotent: definition.idempotent ?? false,
     rawBody: definition.rawBody,
+    rawBytes: definition.rawBytes ?? false,
     run: async (input) => {
       const parsed: Record<(typeof parts)[number], unknown> = {
         params: {},
@@ -179,7 +188,7 @@ export const defineRoute = <
         principal: input.principal,
         requestId: input.requestId,
         idempotencyKey: input.idempotencyKey,
-        rawBody: input.rawBody,
+        rawBytes: input.rawBytes,
         logger: input.logger,
       };
       return definition.handler(context as Parameters<typeof definition.handler>[0]);

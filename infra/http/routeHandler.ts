@@ -79,12 +79,12 @@ export const createRouteHandler =
       route.run({
         params: req.params,
         query: req.query,
-        body: route.rawBody ? undefined : (req.body as unknown),
+        body: route.rawBytes ? undefined : (req.body as unknown),
         headers: req.headers,
         principal,
         requestId: context.requestId,
         idempotencyKey: key,
-        rawBody: route.rawBody && Buffer.isBuffer(req.body) ? req.body : undefined,
+        rawBytes: route.rawBytes && Buffer.isBuffer(req.body) ? req.body : undefined,
         logger: context.logger,
       });
 
