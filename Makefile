@@ -42,3 +42,4 @@ check: ## Types, lint and format
 bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
 	npx tsx bench/eventStore.ts
 	npx tsx bench/httpRead.ts
+	npx tsx bench/httpWrite.ts
