@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { startHoldExpiry } from '../commands/expiringHolds/holdExpiry.ts';
 import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
@@ -73,6 +74,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
   });
   if (roles.has('projector')) projections.start();
+  // Several scheduler instances are safe: every expiry appends with an expected revision.
+  const expiry = roles.has('scheduler')
+    ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
+    : undefined;
   const embeddedAdmin =
     database.embedded && !config.ADMIN_API_KEY
       ? await ensureEmbeddedAdminKey(config.EMBEDDED_PG_DIR)
@@ -97,6 +102,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     seededResources,
     close: async () => {
       await api?.close();
+      await expiry?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();
