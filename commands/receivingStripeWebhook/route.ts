@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { ValidationError } from '../../domain/shared/errors.ts';
 import type { RouteModule } from '../../infra/http/route.ts';
 import { defineRoute } from '../../infra/http/route.ts';
-import { verifyStripeWebhook } from '../../infra/payments/stripe/stripeWebhook.ts';
 import type { PaymentSagaDeps } from '../payments/paymentSaga/sagaDeps.ts';
-import { receiveStripeEvent, type WebhookInbox } from './handler.ts';
+import { receiveStripeEvent, type InboundStripeEvent, type WebhookInbox } from './handler.ts';
 
 export interface StripeWebhookRouteDeps {
   readonly saga: PaymentSagaDeps;
   readonly inbox: WebhookInbox;
-  /** The endpoint's signing secret (`whsec_…`, STRIPE_WEBHOOK_SECRET). */
-  readonly secret: string;
-  /** Signature age tolerance, seconds (default Stripe's 300). */
-  readonly toleranceSeconds?: number;
+  /**
+   * Checks `Stripe-Signature` against the exact bytes (infra's `verifyStripeWebhook`
+   * with the endpoint secret, STRIPE_WEBHOOK_SECRET); throws ValidationError
+   * WEBHOOK_SIGNATURE_INVALID when they do not match.
+   */
+  readonly verify: (rawBody: Uint8Array, signature: string) => InboundStripeEvent;
 }
 
 /** `POST /api/v1/webhooks/stripe`: verified on the raw body, deduplicated by event id, fed to the saga. */
@@ -39,9 +40,7 @@ export const getStripeWebhookRoute = (deps: StripeWebhookRouteDeps): RouteModule
         throw new ValidationError(
           'The webhook body is empty; Stripe always sends the event as JSON.',
         );
-      const verified = verifyStripeWebhook(rawBytes, headers['stripe-signature'], deps.secret, {
-        ...(deps.toleranceSeconds === undefined ? {} : { toleranceSeconds: deps.toleranceSeconds }),
-      });
+      const verified = deps.verify(rawBytes, headers['stripe-signature']);
       const result = await receiveStripeEvent(deps, verified);
       return { status: 200, body: { received: true, ...result } };
     },

@@ -6,6 +6,7 @@ import { getPostgresEventStore } from '../../infra/eventStore/postgres/postgresE
 import { startTestApp, type TestApp } from '../../infra/http/testing.ts';
 import { getSimulatedPaymentGateway } from '../../infra/payments/simulated/simulatedPaymentGateway.ts';
 import { getPostgresWebhookInbox } from '../../infra/payments/stripe/postgresWebhookInbox.ts';
+import { verifyStripeWebhook } from '../../infra/payments/stripe/stripeWebhook.ts';
 import { getPostgresSagaTimers } from '../../infra/processManagers/postgresSagaTimers.ts';
 import {
   createSilentVendorNotifier,
@@ -42,7 +43,11 @@ describe('POST /api/v1/webhooks/stripe', function () {
           options: DEFAULT_SAGA_OPTIONS,
         };
         return [
-          getStripeWebhookRoute({ saga, inbox: getPostgresWebhookInbox(db.pool), secret: SECRET }),
+          getStripeWebhookRoute({
+            saga,
+            inbox: getPostgresWebhookInbox(db.pool),
+            verify: (raw, signature) => verifyStripeWebhook(raw, signature, SECRET),
+          }),
         ];
       },
     });
