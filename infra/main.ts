@@ -56,6 +56,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     codec: domainEventCodec,
     ids: cryptoIds,
     clock: systemClock,
+    surgeEnabled: config.SURGE_ENABLED,
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),

@@ -112,6 +112,7 @@ export const placeHold = async (
       now,
       guest,
       promoCode: input.promoCode ?? null,
+      surgeEnabled: writeSide.surgeEnabled ?? true,
     });
     const initial = reservationDecider.initialState();
     const requested = reservationDecider.decide(

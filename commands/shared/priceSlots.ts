@@ -22,6 +22,8 @@ export interface PriceRequest {
   readonly now: string;
   readonly guest: GuestFacts;
   readonly promoCode: string | null;
+  /** The platform's surge switch (config SURGE_ENABLED); off neutralises occupancy and pace. */
+  readonly surgeEnabled: boolean;
 }
 
 const FULL = 10_000;
@@ -63,6 +65,6 @@ export const priceSlots = (request: PriceRequest): Quote =>
       promoCode: request.promoCode,
       occupancyBasisPoints: occupancyOf(request),
       bookingPaceBasisPoints: FULL,
-      surgeEnabled: true,
+      surgeEnabled: request.surgeEnabled,
     },
   );

@@ -73,6 +73,7 @@ export const repriceFor = (
     now: writeSide.clock.now().toISOString(),
     guest: { taxStatus: reservation.guest.taxStatus, persons: reservation.guest.persons },
     promoCode: reservation.promoCode,
+    surgeEnabled: writeSide.surgeEnabled ?? true,
   });
 
 /**

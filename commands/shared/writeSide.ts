@@ -8,6 +8,8 @@ import type { Clock } from './ports.ts';
  */
 export interface WriteSide extends WriteDeps {
   readonly clock: Clock;
+  /** The platform's surge switch for quotes (DESIGN.md "Pricing"); default true. */
+  readonly surgeEnabled?: boolean;
   /** Caps a partner's concurrently active holds; absent → no cap. */
   readonly holdCap?: HoldCap;
 }

@@ -5,21 +5,20 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { getWriteRoutes } from '../../commands/routes.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
-import { bookingsProjection } from '../../projections/bookings/project.ts';
-import { getBookingReadRoutes } from '../../queries/gettingBookings/route.ts';
+import { fastReadRoutes, getReadRoutes } from '../../queries/routes.ts';
 import { getAuthRoutes } from '../auth/authRoutes.ts';
 import { createAuthService } from '../auth/authService.ts';
 import { ensureAdminApiKey } from '../auth/credentialStore.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
+import { createFastPathServer } from '../http/fastPath.ts';
 import { createReadinessCheck } from '../http/readiness.ts';
 import { createIdempotency } from '../idempotency/idempotency.ts';
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Pool } from '../postgres/pool.ts';
 import type { ProjectionRunner } from '../projections/projectionRunner.ts';
-import { createLiveTableResolver } from '../projections/readSide.ts';
-import { toSql } from '../projections/versions.ts';
+import { createReadSide } from '../readSide/readSide.ts';
 import { createRedisRateLimiter, createUnlimitedRateLimiter } from '../rateLimit/rateLimiter.ts';
 import { combineReadiness } from './readiness.ts';
 
@@ -58,30 +57,37 @@ export const startApi = async (
     });
   }, IDEMPOTENCY_PURGE_INTERVAL_MS);
   purgeTimer.unref();
-  const sql = toSql(pool);
-  const waitForPosition = deps.projections.waitForPosition.bind(deps.projections);
+  const readSide = createReadSide({
+    pool,
+    redis,
+    store: deps.writeSide.store,
+    clock: deps.writeSide.clock,
+    surgeEnabled: config.SURGE_ENABLED,
+  });
+  readSide.start();
+  const readRoutes = getReadRoutes(readSide.deps);
+  const rateLimiter = redis
+    ? createRedisRateLimiter({ redis, logger, registry, prefix: 'rl:' })
+    : createUnlimitedRateLimiter();
   const app = createHttpApp({
     logger,
     registry,
-    routes: [
-      ...getAuthRoutes(auth),
-      ...getWriteRoutes(deps.writeSide),
-      ...getBookingReadRoutes({
-        sql,
-        liveTable: createLiveTableResolver(pool, bookingsProjection),
-        waitForPosition,
-      }),
-    ],
+    routes: [...getAuthRoutes(auth), ...getWriteRoutes(deps.writeSide), ...readRoutes],
     auth,
     idempotency,
-    rateLimiter: redis
-      ? createRedisRateLimiter({ redis, logger, registry, prefix: 'rl:' })
-      : createUnlimitedRateLimiter(),
+    rateLimiter,
     readiness: combineReadiness(createReadinessCheck({ db: pool, redis }), () =>
       deps.projections.projectionReadiness(),
     ),
   });
-  const server = app.listen(config.PORT, config.HOST);
+  // The hottest reads (availability, search) skip Express; everything else goes through it.
+  const server = createFastPathServer(app, fastReadRoutes(readRoutes), {
+    auth,
+    rateLimiter,
+    logger,
+    registry,
+  });
+  server.listen(config.PORT, config.HOST);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
@@ -90,6 +96,7 @@ export const startApi = async (
     url,
     close: async () => {
       clearInterval(purgeTimer);
+      readSide.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -58,6 +58,11 @@ export const configSchema = z.object({
     .string()
     .startsWith('whsec_', 'must be a Stripe webhook secret (whsec_…)')
     .optional(),
+  /** The platform switch for demand pricing (occupancy tier and booking pace); false prices flat. */
+  SURGE_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Seed 004 "hold caps": most holds one partner may have active at once. */
   MAX_ACTIVE_HOLDS_PER_PARTNER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Registered at start-up as an admin API key. */
