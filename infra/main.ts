@@ -6,6 +6,9 @@ import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.
 import { bookingsProjection } from '../projections/bookings/project.ts';
 import { startApi } from './composition/api.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
+import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
+import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
+import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
 import { parseRoles } from './composition/roles.ts';
@@ -75,6 +78,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
   });
   if (roles.has('projector')) projections.start();
+  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger });
+  const saga = roles.has('saga')
+    ? startPaymentSaga(paymentSaga, {
+        store,
+        checkpoints: getPostgresCheckpointStore(pool),
+        leaseConnectionString: database.connectionString,
+        onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
+      })
+    : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -94,6 +106,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         registry,
         writeSide,
         projections,
+        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
       })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
@@ -104,6 +117,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     close: async () => {
       await api?.close();
       await expiry?.stop();
+      saga?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();

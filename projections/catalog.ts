@@ -1,6 +1,7 @@
 import { availabilityProjection } from './availability/project.ts';
 import { availabilityRedisProjection } from './availability/redisChanges.ts';
 import { bookingsProjection } from './bookings/project.ts';
+import { ledgerProjection } from './ledger/project.ts';
 import { pricesProjection } from './prices/project.ts';
 import { resourcesProjection } from './resources/project.ts';
 import type { PostgresProjection, RedisProjection } from './shared/projection.ts';
@@ -11,6 +12,7 @@ export const POSTGRES_PROJECTIONS: readonly PostgresProjection[] = [
   resourcesProjection,
   bookingsProjection,
   pricesProjection,
+  ledgerProjection,
 ];
 
 export const REDIS_PROJECTIONS: readonly RedisProjection[] = [availabilityRedisProjection];

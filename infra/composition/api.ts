@@ -12,6 +12,7 @@ import { ensureAdminApiKey } from '../auth/credentialStore.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
 import { createFastPathServer } from '../http/fastPath.ts';
+import type { RouteModule } from '../http/route.ts';
 import { createReadinessCheck } from '../http/readiness.ts';
 import { createIdempotency } from '../idempotency/idempotency.ts';
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly registry: Registry;
   readonly writeSide: WriteSide;
   readonly projections: ProjectionRunner;
+  /** Routes of other modules (payments) mounted beside the write and read APIs. */
+  readonly extraRoutes: readonly RouteModule[];
 }
 
 /** The api role: the HTTP write and read APIs on PORT. */
@@ -72,7 +75,12 @@ export const startApi = async (
   const app = createHttpApp({
     logger,
     registry,
-    routes: [...getAuthRoutes(auth), ...getWriteRoutes(deps.writeSide), ...readRoutes],
+    routes: [
+      ...getAuthRoutes(auth),
+      ...getWriteRoutes(deps.writeSide),
+      ...readRoutes,
+      ...deps.extraRoutes,
+    ],
     auth,
     idempotency,
     rateLimiter,
