@@ -1,5 +1,6 @@
 import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import type { ReadContext } from '../shared/readContext.ts';
+import type { TtlCache } from '../shared/ttlCache.ts';
 
 /** The catalog rows one search ranks at most; narrower filters find the rest. */
 export const MAX_CANDIDATES = 1_000;
@@ -46,4 +47,20 @@ export const findCandidates = async (
     params,
   );
   return rows.map((row) => ({ row: row.state, rank: row.rank }));
+};
+
+/**
+ * The catalog part of a search, reused for the catalog cache's TTL (resource
+ * configuration may lag by that much, as everywhere on the read side) and
+ * read afresh when the client asked for read-your-writes.
+ */
+export const cachedCandidates = (
+  context: ReadContext,
+  cache: TtlCache<Candidate[]>,
+  filters: CandidateFilters,
+  fresh: boolean,
+): Promise<Candidate[]> => {
+  const { kind, city, country, q, vendorId } = filters;
+  const key = JSON.stringify([kind, city?.toLowerCase(), country, q, vendorId]);
+  return cache.get(key, () => findCandidates(context, filters), fresh);
 };

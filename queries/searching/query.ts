@@ -1,18 +1,13 @@
 import { ValidationError } from '../../domain/shared/errors.ts';
 import type { GuestTaxStatus } from '../../domain/pricing/tax/guestTaxStatus.ts';
-import {
-  addDays,
-  daysBetween,
-  localToEpochMillis,
-  nightsOf,
-  type LocalDate,
-} from '../../domain/shared/time.ts';
-import { stayOf, timedSlotsOf } from '../shared/computeAvailability.ts';
-import { quoteOf } from '../shared/quoteOf.ts';
+import { daysBetween, type LocalDate } from '../../domain/shared/time.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { resolveFreshness } from '../shared/readYourWrites.ts';
 import { loadSlotUsage, type SlotUsage } from '../shared/slotUsage.ts';
-import { findCandidates, type Candidate, type CandidateFilters } from './candidates.ts';
+import { createTtlCache, type TtlCache } from '../shared/ttlCache.ts';
+import { availableUnitsOf, usageDatesOf } from './availableUnits.ts';
+import { cachedCandidates, type Candidate, type CandidateFilters } from './candidates.ts';
+import { assertComparableRange, currencyOf, currencyRank } from './currency.ts';
 import {
   compareKeys,
   decodeCursor,
@@ -20,6 +15,7 @@ import {
   fingerprintOf,
   type CursorPosition,
 } from './cursor.ts';
+import { createTotalMemo, type PricedTotal, type TotalMemo } from './totals.ts';
 
 export const MAX_PAGE = 100;
 /** Longest stay or window a search prices; longer ones go through the quote endpoint. */
@@ -30,6 +26,8 @@ export interface SearchQuery extends CandidateFilters {
   readonly checkOut: LocalDate;
   readonly quantity: number;
   readonly persons?: number | undefined;
+  /** Only resources priced in this ISO currency; the price range is in it. */
+  readonly currency?: string | undefined;
   readonly minPrice?: number | undefined;
   readonly maxPrice?: number | undefined;
   readonly sort: 'price' | 'rating' | 'relevance';
@@ -39,77 +37,29 @@ export interface SearchQuery extends CandidateFilters {
   readonly minPosition: string | undefined;
 }
 
-interface Priced {
-  readonly candidate: Candidate;
-  readonly total: { readonly amount: number; readonly currency: string };
-  readonly breakdown: { subtotal: number; fees: number; taxes: number };
-  readonly units: readonly string[];
+/** What one search route keeps between requests (built once per route, never per module). */
+export interface SearchCaches {
+  readonly candidates: TtlCache<Candidate[]>;
+  readonly totals: TotalMemo;
 }
 
-const sortKey = (sort: SearchQuery['sort'], p: Priced): number[] => {
-  const rating = -(p.candidate.row.config.listing.rating ?? -1);
-  if (sort === 'price') return [p.total.amount];
-  if (sort === 'rating') return [rating];
-  return [-p.candidate.rank, rating];
-};
+export const createSearchCaches = (catalogCacheMs: number): SearchCaches => ({
+  candidates: createTtlCache<Candidate[]>(catalogCacheMs),
+  totals: createTotalMemo(),
+});
 
-/** The first bookable unit(s) of one candidate and their quote, or undefined when nothing is bookable. */
-const priceCandidate = (
-  context: ReadContext,
-  query: SearchQuery,
-  candidate: Candidate,
-  usage: ReadonlyMap<string, SlotUsage>,
-  now: Date,
-): Priced | undefined => {
-  const { resourceId, config } = candidate.row;
-  let units: readonly string[];
-  if (config.kind === 'nightly') {
-    const stay = stayOf({
-      resourceId,
-      config,
-      checkIn: query.checkIn,
-      checkOut: query.checkOut,
-      quantity: query.quantity,
-      now: now.getTime(),
-      usage,
-    });
-    if (!stay.bookable) return undefined;
-    units = nightsOf(query.checkIn, query.checkOut);
-  } else {
-    const window = timedSlotsOf({
-      config,
-      from: localToEpochMillis(query.checkIn, 0, config.zone),
-      to: localToEpochMillis(query.checkOut, 0, config.zone),
-      now: now.getTime(),
-      quantity: query.quantity,
-      usage,
-      calendar: { status: 'Empty' },
-    });
-    const first = window.slots.find((slot) => slot.isAvailable);
-    if (first === undefined) return undefined;
-    units = [first.slotKey];
-  }
-  const quote = quoteOf({
-    config,
-    slotKeys: units,
-    quantity: query.quantity,
-    now,
-    usage,
-    guest: query.guest,
-    persons: query.persons ?? query.quantity,
-    promoCode: null,
-    surgeEnabled: context.deps.surgeEnabled ?? false,
-  });
-  return {
-    candidate,
-    total: quote.total,
-    breakdown: {
-      subtotal: quote.subtotal.amount,
-      fees: quote.fees.amount,
-      taxes: quote.taxes.amount,
-    },
-    units,
-  };
+interface Ranked {
+  readonly candidate: Candidate;
+  readonly units: readonly string[];
+  /** Present when the order or the range needed it; otherwise priced for the page only. */
+  readonly priced?: PricedTotal;
+  readonly position: CursorPosition;
+}
+
+/** Rating or relevance order, known from the catalog alone (no price needed). */
+const catalogKey = (sort: SearchQuery['sort'], candidate: Candidate): number[] => {
+  const rating = -(candidate.row.config.listing.rating ?? -1);
+  return sort === 'rating' ? [rating] : [-candidate.rank, rating];
 };
 
 const assertStay = (query: SearchQuery): void => {
@@ -121,39 +71,69 @@ const assertStay = (query: SearchQuery): void => {
 };
 
 /**
- * Seed 001's search: catalog filters in SQL, then availability and the TOTAL
- * price of the stay (`quote()`: weekend factors, fees, VAT) per candidate,
- * price range on that total, ranking, and keyset pagination over a total order.
- * Timed resources show their first free slot in the window.
+ * Seed 001's search, cheapest work first: catalog filters (SQL, cached for the
+ * catalog TTL unless read-your-writes), then availability of every candidate
+ * from one batched usage read, and only then `quote()`. Sorting by rating or
+ * relevance quotes just the page; sorting by price or a price range needs every
+ * available candidate's total, which comes from the exact total memo (see
+ * totals.ts) — one real `quote()` per distinct stay, guest and booking date.
+ * The `prices` read model is not used to order: it is one unit's net price at
+ * lead time 0, without length-of-stay discounts, fees or the guest's taxes, so
+ * ordering by it could disagree with the totals shown.
  */
-export const search = async (context: ReadContext, query: SearchQuery) => {
+export const search = async (context: ReadContext, caches: SearchCaches, query: SearchQuery) => {
   assertStay(query);
   const { cursor, limit, minPosition, ...filters } = query;
   const fingerprint = fingerprintOf({ ...filters, guest: query.guest });
   const after = cursor === undefined ? undefined : decodeCursor(fingerprint, cursor);
   const freshness = await resolveFreshness(context.deps, minPosition, { slots: true });
-  const candidates = await findCandidates(context, query);
+  const catalog = await cachedCandidates(context, caches.candidates, query, freshness.asked);
+  const candidates =
+    query.currency === undefined
+      ? catalog
+      : catalog.filter((c) => currencyOf(c) === query.currency);
+  assertComparableRange(query, candidates);
   const now = context.deps.clock.now();
   const { usage, source } = await loadSlotUsage(context, freshness.source, {
     resourceIds: candidates.map((c) => c.row.resourceId),
-    // Timed slots near midnight may sit on a neighbouring local date.
-    fromDate: addDays(query.checkIn, -1),
-    toDate: query.checkOut,
+    ...usageDatesOf(query),
     now: now.getTime(),
   });
-  const ranked = candidates
-    .map((c) => priceCandidate(context, query, c, usage.get(c.row.resourceId) ?? new Map(), now))
-    .filter((p): p is Priced => p !== undefined)
-    .filter(
-      (p) =>
-        (query.minPrice === undefined || p.total.amount >= query.minPrice) &&
-        (query.maxPrice === undefined || p.total.amount <= query.maxPrice),
-    )
-    .map((p): Priced & { position: CursorPosition } => ({
-      ...p,
-      position: { key: sortKey(query.sort, p), id: p.candidate.row.resourceId },
-    }))
-    .sort((a, b) => compareKeys(a.position, b.position));
+  const empty: ReadonlyMap<string, SlotUsage> = new Map();
+  const priceOf = (candidate: Candidate, units: readonly string[]): PricedTotal =>
+    caches.totals.totalOf({
+      resourceId: candidate.row.resourceId,
+      version: candidate.row.version,
+      config: candidate.row.config,
+      slotKeys: units,
+      quantity: query.quantity,
+      now,
+      usage: usage.get(candidate.row.resourceId) ?? empty,
+      guest: query.guest,
+      persons: query.persons ?? query.quantity,
+      promoCode: null,
+      surgeEnabled: context.deps.surgeEnabled ?? false,
+    });
+  const byPrice =
+    query.sort === 'price' || query.minPrice !== undefined || query.maxPrice !== undefined;
+  const ranked: Ranked[] = [];
+  for (const candidate of candidates) {
+    const id = candidate.row.resourceId;
+    const units = availableUnitsOf(query, candidate, usage.get(id) ?? empty, now.getTime());
+    if (units === undefined) continue;
+    if (!byPrice) {
+      ranked.push({ candidate, units, position: { key: catalogKey(query.sort, candidate), id } });
+      continue;
+    }
+    const priced = priceOf(candidate, units);
+    const { amount, currency } = priced.total;
+    if (query.minPrice !== undefined && amount < query.minPrice) continue;
+    if (query.maxPrice !== undefined && amount > query.maxPrice) continue;
+    const key =
+      query.sort === 'price' ? [currencyRank(currency), amount] : catalogKey(query.sort, candidate);
+    ranked.push({ candidate, units, priced, position: { key, id } });
+  }
+  ranked.sort((a, b) => compareKeys(a.position, b.position));
   const rest =
     after === undefined ? ranked : ranked.filter((p) => compareKeys(p.position, after) > 0);
   const page = rest.slice(0, limit);
@@ -161,19 +141,23 @@ export const search = async (context: ReadContext, query: SearchQuery) => {
   return {
     freshness,
     body: {
-      results: page.map(({ candidate: { row, rank }, total, breakdown, units }) => ({
-        resourceId: row.resourceId,
-        vendorId: row.config.vendorId,
-        kind: row.config.kind,
-        name: row.config.listing.name,
-        city: row.config.listing.location.city,
-        country: row.config.listing.location.country,
-        rating: row.config.listing.rating,
-        relevance: rank,
-        units,
-        totalPrice: total,
-        price: { ...breakdown, total: total.amount, currency: total.currency },
-      })),
+      results: page.map(({ candidate, units, priced }) => {
+        const { row, rank } = candidate;
+        const { total, breakdown } = priced ?? priceOf(candidate, units);
+        return {
+          resourceId: row.resourceId,
+          vendorId: row.config.vendorId,
+          kind: row.config.kind,
+          name: row.config.listing.name,
+          city: row.config.listing.location.city,
+          country: row.config.listing.location.country,
+          rating: row.config.listing.rating,
+          relevance: rank,
+          units,
+          totalPrice: total,
+          price: { ...breakdown, total: total.amount, currency: total.currency },
+        };
+      }),
       count: page.length,
       matched: ranked.length,
       nextCursor:

@@ -9,7 +9,7 @@ import {
 } from '../shared/httpSchemas.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';
-import { MAX_PAGE, search } from './query.ts';
+import { createSearchCaches, MAX_PAGE, search } from './query.ts';
 
 const minorUnits = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -26,7 +26,12 @@ const query = z.object({
     .optional(),
   q: z.string().trim().min(1).max(200).optional(),
   vendorId: idSchema.optional(),
-  /** On the total price of the stay, minor units. */
+  /** Only resources priced in this currency; the price range is then in it (ISO 4217). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code, e.g. EUR.')
+    .optional(),
+  /** On the total price of the stay, minor units of `currency` (required when matches mix currencies). */
   minPrice: minorUnits.optional(),
   maxPrice: minorUnits.optional(),
   sort: z.enum(['price', 'rating', 'relevance']).default('relevance'),
@@ -36,24 +41,28 @@ const query = z.object({
 });
 
 /** `GET /api/v1/search` (seed 001), also served by the fast path. */
-export const getSearchRoute = (context: ReadContext): RouteModule =>
-  defineRoute({
+export const getSearchRoute = (context: ReadContext): RouteModule => {
+  const caches = createSearchCaches(context.deps.catalogCacheMs ?? 1_000);
+  return defineRoute({
     method: 'get',
     path: '/api/v1/search',
     summary: 'Search bookable resources with the total price of the stay',
     description:
-      'Filters (dates, quantity, kind, city/country, text, total price range), sorting by price, rating or relevance, and an opaque keyset cursor (`nextCursor`). Each result carries the total price of the stay from the quote (factors, fees, VAT).',
+      'Filters (dates, quantity, kind, city/country, text, currency, total price range), sorting by price (grouped by currency), rating or relevance, and an opaque keyset cursor (`nextCursor`). Each result carries the total price of the stay from the quote (factors, fees, VAT). A price range compares amounts in one currency: send `currency` when the matches are priced in several (CURRENCY_REQUIRED otherwise).',
     tags: ['search'],
     auth: ['guest', 'partner', 'vendor', 'admin', 'auditor', 'analyst'],
     query,
     headers: minPositionHeaders,
     responses: {
       200: { description: 'One page of results' },
-      400: { description: 'Invalid parameters or a cursor from another search (INVALID_CURSOR)' },
+      400: {
+        description:
+          'Invalid parameters, a cursor from another search (INVALID_CURSOR) or a price range over several currencies (CURRENCY_REQUIRED)',
+      },
     },
     handler: async ({ query: q, headers }) => {
       const { citizenships, israeliVisa, ...rest } = q;
-      const { body, freshness } = await search(context, {
+      const { body, freshness } = await search(context, caches, {
         ...rest,
         guest: toGuestTaxStatus({ citizenships, israeliVisa }),
         minPosition: headers['x-min-position'],
@@ -65,3 +74,4 @@ export const getSearchRoute = (context: ReadContext): RouteModule =>
       };
     },
   });
+};
