@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { RecordedEvent } from '../../commands/shared/eventStore.ts';
-import { POSTGRES_PROJECTIONS } from '../../projections/catalog.ts';
 import type { PostgresProjection } from '../../projections/shared/projection.ts';
 import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
@@ -9,7 +8,12 @@ import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { checksumProjection } from './checksum.ts';
 import { createProjectionRunner } from './projectionRunner.ts';
 import { rebuildProjection } from './rebuild.ts';
-import { countEvents, readAllVisible, sampleLog } from './testing/sampleLog.ts';
+import {
+  countEvents,
+  readAllVisible,
+  sampleLog,
+  SAMPLED_PROJECTIONS,
+} from './testing/sampleLog.ts';
 import { createVersionTables, readVersion, toSql } from './versions.ts';
 
 const applyEach = async (
@@ -45,7 +49,7 @@ describe('projections (Postgres read models)', function () {
   });
   after(() => db.dispose());
 
-  for (const projection of POSTGRES_PROJECTIONS) {
+  for (const projection of SAMPLED_PROJECTIONS) {
     describe(projection.name, () => {
       it('every event applied twice changes nothing (redelivery)', async () => {
         const relevant = events.filter((e) =>
@@ -67,19 +71,19 @@ describe('projections (Postgres read models)', function () {
       pool: db.pool,
       connectionString: db.connectionString,
       schema: db.schema,
-      postgres: POSTGRES_PROJECTIONS,
+      postgres: SAMPLED_PROJECTIONS,
       leaseRetryMs: 100,
       pollIntervalMs: 50,
     });
     runner.start();
     try {
       const head = events.at(-1)?.checkpoint ?? '';
-      for (const projection of POSTGRES_PROJECTIONS) {
+      for (const projection of SAMPLED_PROJECTIONS) {
         const wait = await runner.waitForPosition(projection.name, head, 20_000);
         expect(wait.reached, projection.name).to.equal(true);
       }
       const checkpoints = getPostgresCheckpointStore(db.pool);
-      for (const projection of POSTGRES_PROJECTIONS) {
+      for (const projection of SAMPLED_PROJECTIONS) {
         const result = await rebuildProjection(db.pool, checkpoints, projection, { batchSize: 50 });
         expect(result).to.include({ previousVersion: 1, version: 2 });
         expect((await readVersion(db.pool, projection.name))?.liveVersion).to.equal(2);

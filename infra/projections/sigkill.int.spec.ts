@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { POSTGRES_PROJECTIONS } from '../../projections/catalog.ts';
 import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { checksumProjection } from './checksum.ts';
 import { createProjectionMonitor } from './projectionMonitor.ts';
 import { rebuildProjection } from './rebuild.ts';
-import { countEvents, readAllVisible, sampleLog } from './testing/sampleLog.ts';
+import {
+  countEvents,
+  readAllVisible,
+  sampleLog,
+  SAMPLED_PROJECTIONS,
+} from './testing/sampleLog.ts';
 
 const SCRIPT = fileURLToPath(new URL('./testing/projectorProcess.ts', import.meta.url));
 
@@ -65,7 +69,7 @@ describe('projector killed with SIGKILL mid-stream', function () {
     const monitor = createProjectionMonitor({
       db: db.pool,
       checkpoints,
-      projections: POSTGRES_PROJECTIONS.map((p) => ({
+      projections: SAMPLED_PROJECTIONS.map((p) => ({
         name: p.name,
         filter: p.filter,
         store: 'postgres' as const,
@@ -86,13 +90,13 @@ describe('projector killed with SIGKILL mid-stream', function () {
     expect(behind.length, 'killed mid-stream').to.be.greaterThan(0);
 
     child = await startProjector();
-    for (const projection of POSTGRES_PROJECTIONS) {
+    for (const projection of SAMPLED_PROJECTIONS) {
       const wait = await monitor.waitForPosition(projection.name, head, 90_000);
       expect(wait.reached, projection.name).to.equal(true);
     }
     await stopProjector('SIGTERM');
 
-    for (const projection of POSTGRES_PROJECTIONS) {
+    for (const projection of SAMPLED_PROJECTIONS) {
       await rebuildProjection(db.pool, checkpoints, projection);
       const live = await checksumProjection(db.pool, projection, 1);
       const rebuilt = await checksumProjection(db.pool, projection, 2);

@@ -1,4 +1,4 @@
-import { POSTGRES_PROJECTIONS } from '../../../projections/catalog.ts';
+import { SAMPLED_PROJECTIONS } from './sampleLog.ts';
 import { createPool } from '../../postgres/pool.ts';
 import { createProjectionRunner } from '../projectionRunner.ts';
 
@@ -14,7 +14,7 @@ const runner = createProjectionRunner({
   pool,
   connectionString,
   schema,
-  postgres: POSTGRES_PROJECTIONS,
+  postgres: SAMPLED_PROJECTIONS,
   batchSize: Number(process.env['PROJECTOR_BATCH_SIZE'] ?? 20),
   leaseRetryMs: 100,
   pollIntervalMs: 50,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { POSTGRES_PROJECTIONS } from '../../../projections/catalog.ts';
+import type { PostgresProjection } from '../../../projections/shared/projection.ts';
 import type {
   EventFilter,
   RecordedEvent,
@@ -167,3 +169,12 @@ export const readAllVisible = async (
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/**
+ * The read models the sample log feeds. It has no payment events, so the
+ * ledger stays empty here; the ledger's redelivery and rebuild are shown over a
+ * real payment log in infra/processManagers/ledgerProjection.int.spec.ts.
+ */
+export const SAMPLED_PROJECTIONS: readonly PostgresProjection[] = POSTGRES_PROJECTIONS.filter(
+  (projection) => projection.name !== 'ledger',
+);
