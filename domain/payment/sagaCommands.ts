@@ -25,7 +25,17 @@ const gatewayCommand = (d: Requested, saga: RunningSaga): GatewayCommand => {
     case 'vendor-auth':
       return { ...o, type: 'AuthorizeVendorDeposit', amount: need(d.amount, 'an amount', d) };
     case 'requester-auth':
-      return { ...o, type: 'AuthorizeRequester', amount: need(d.amount, 'an amount', d) };
+      return {
+        ...o,
+        type: 'AuthorizeRequester',
+        amount: need(d.amount, 'an amount', d),
+        // Fixed before the step was requested: neither the saga nor the reservation accepts another one after.
+        paymentMethod: need(
+          saga.requesterPaymentMethod,
+          'the payment method the requester provided',
+          d,
+        ),
+      };
     case 'revalidate':
       return { ...o, type: 'RevalidateAvailability', slots: saga.slots };
     case 'vendor-capture':
@@ -144,6 +154,8 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
           ];
     }
     case 'PaymentSagaStarted':
+    case 'RequesterPaymentMethodRecorded':
+    case 'RequesterPaymentMethodAwaited':
     case 'PaymentDeadLettered':
     case 'CompensationStarted':
       return [];

@@ -9,6 +9,7 @@ import {
   settleCompletion,
   settleRefund,
 } from './sagaSettlement.ts';
+import { onPaymentMethodProvided, onRequesterAuthorizationRequested } from './sagaPaymentMethod.ts';
 import { onStepCompleted } from './sagaStepOutcome.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
@@ -97,10 +98,14 @@ const onReservationEvent = (
     case 'VendorConfirmed':
     case 'VendorAuthorized':
       return advance('RequestAuthorization');
-    case 'AuthorizationRequested': {
-      const step = event.data.party === 'vendor' ? 'vendor-auth' : 'requester-auth';
-      return saga.steps[step] ? [] : [requestStep(saga, step, 1, now, event.data.amount)];
-    }
+    case 'AuthorizationRequested':
+      if (event.data.party === 'requester')
+        return onRequesterAuthorizationRequested(saga, event.data.amount, now);
+      return saga.steps['vendor-auth']
+        ? []
+        : [requestStep(saga, 'vendor-auth', 1, now, event.data.amount)];
+    case 'PaymentMethodProvided':
+      return onPaymentMethodProvided(saga, event.data.paymentMethod, now);
     case 'RequesterAuthorized':
       return saga.steps.revalidate ? [] : [requestStep(saga, 'revalidate', 1, now)];
     case 'AvailabilityRevalidated': {

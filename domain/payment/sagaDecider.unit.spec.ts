@@ -50,15 +50,17 @@ const inputsTo = (status: ReservationStatus): PaymentSagaInput[] =>
   historyTo(status).events.flatMap((event) => {
     const inputs = [observe(event)];
     if (event.type === 'ReservationRequested') inputs.push(done('vendor-notify', 'msg-1'));
-    if (event.type === 'AuthorizationRequested')
-      inputs.push(
-        done(
-          event.data.party === 'vendor' ? 'vendor-auth' : 'requester-auth',
-          `pi_${event.data.party}`,
-        ),
-      );
+    if (event.type === 'AuthorizationRequested' && event.data.party === 'vendor')
+      inputs.push(done('vendor-auth', 'pi_vendor'));
+    // The fixtures provide the method while the reservation awaits the requester, so that starts the step.
+    if (event.type === 'PaymentMethodProvided') inputs.push(done('requester-auth', 'pi_requester'));
     return inputs;
   });
+
+const provided = (paymentMethod: string): ReservationEvent => ({
+  type: 'PaymentMethodProvided',
+  data: { reservationId, paymentMethod, providedAt: NOW },
+});
 
 const run = (
   inputs: readonly PaymentSagaInput[],
@@ -486,7 +488,7 @@ describe('payment saga: seed 004 failure & compensation matrix, one test per row
 
 describe('payment saga: late answers', () => {
   it('cancels an authorization that succeeds after the compensation started', () => {
-    const { state } = run(inputsTo('AWAITING_REQUESTER_AUTH').slice(0, -1));
+    const { state } = run([...inputsTo('AWAITING_REQUESTER_AUTH'), observe(provided('pm_1'))]);
     const retry = run([fail('requester-auth', 1, true)], state).state;
     const expired: ReservationEvent = {
       type: 'ReservationExpired',
@@ -502,5 +504,60 @@ describe('payment saga: late answers', () => {
     expect(requested(last)).to.deep.equal([
       ['requester-auth-cancel', 'pi_late', 'requester-auth-cancel-r-1-1'],
     ]);
+  });
+});
+
+describe("payment saga: the requester's payment method", () => {
+  const owed = { amount: 40_000, currency: 'EUR' };
+  const authorizeCommands = (events: readonly PaymentSagaEvent[], state: PaymentSagaState) =>
+    commands(events, state).flatMap((c) =>
+      c.kind === 'gateway' && c.command.type === 'AuthorizeRequester' ? [c.command] : [],
+    );
+
+  it('waits in AWAITING_REQUESTER_AUTH until the requester provides one, then authorizes with it', () => {
+    const waiting = run(inputsTo('AWAITING_REQUESTER_AUTH'));
+    expect(waiting.last.map((e) => e.type)).to.deep.equal(['RequesterPaymentMethodAwaited']);
+    expect(waiting.state.status !== 'NONE' && waiting.state.steps['requester-auth']).to.equal(
+      undefined,
+    );
+    const { last, state } = run([observe(provided('pm_card_amex'))], waiting.state);
+    expect(requested(last)).to.deep.equal([['requester-auth', null, 'requester-auth-r-1-1']]);
+    expect(authorizeCommands(last, state)).to.deep.equal([
+      {
+        type: 'AuthorizeRequester',
+        reservationId,
+        idempotencyKey: 'requester-auth-r-1-1',
+        notBefore: NOW,
+        amount: owed,
+        paymentMethod: 'pm_card_amex',
+      },
+    ]);
+  });
+
+  it('a method provided before the reservation awaits the requester is used as soon as it does', () => {
+    const events = historyTo('AWAITING_REQUESTER_AUTH').events;
+    const early = run([
+      ...inputsTo('VENDOR_AUTHORIZED'),
+      observe(provided('pm_card_visa')),
+      observe(provided('pm_card_amex')),
+    ]);
+    expect(early.state.status !== 'NONE' && early.state.requesterPaymentMethod).to.equal(
+      'pm_card_amex',
+    );
+    const awaited = events.at(-1);
+    if (awaited?.type !== 'AuthorizationRequested') throw new Error('fixture drift');
+    const { last, state } = run([observe(awaited)], early.state);
+    expect(authorizeCommands(last, state).map((c) => c.paymentMethod)).to.deep.equal([
+      'pm_card_amex',
+    ]);
+  });
+
+  it('the same token again, or any token once the authorization was requested, decides nothing', () => {
+    const started = run([...inputsTo('AWAITING_REQUESTER_AUTH'), observe(provided('pm_1'))]);
+    expect(sagaDecider.decide(observe(provided('pm_1')), started.state)).to.deep.equal([]);
+    expect(sagaDecider.decide(observe(provided('pm_2')), started.state)).to.deep.equal([]);
+    const replayedAuth = historyTo('AWAITING_REQUESTER_AUTH').events.at(-1);
+    if (replayedAuth === undefined) throw new Error('fixture drift');
+    expect(sagaDecider.decide(observe(replayedAuth), started.state)).to.deep.equal([]);
   });
 });

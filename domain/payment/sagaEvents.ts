@@ -33,6 +33,22 @@ export const ReservationAdvanceRequested = defineEvent(
   1,
   z.object({ ...base, command: z.enum(['NotifyVendor', 'RequestAuthorization', 'BeginCommit']) }),
 );
+/**
+ * The requester's payment method (a provider token) as the saga will
+ * authorize with it; recorded here so a replay of this stream alone
+ * re-derives the same gateway call.
+ */
+export const RequesterPaymentMethodRecorded = defineEvent(
+  'RequesterPaymentMethodRecorded',
+  1,
+  z.object({ ...base, paymentMethod: z.string().min(1) }),
+);
+/** The reservation awaits the requester's authorization of `amount`, but no payment method has come yet. */
+export const RequesterPaymentMethodAwaited = defineEvent(
+  'RequesterPaymentMethodAwaited',
+  1,
+  z.object({ ...base, amount: moneySchema }),
+);
 export const PaymentStepRequested = defineEvent(
   'PaymentStepRequested',
   1,
@@ -90,6 +106,8 @@ export const CommitSettled = defineEvent(
 export const PAYMENT_SAGA_EVENTS = [
   PaymentSagaStarted,
   ReservationAdvanceRequested,
+  RequesterPaymentMethodRecorded,
+  RequesterPaymentMethodAwaited,
   PaymentStepRequested,
   PaymentStepSucceeded,
   PaymentStepFailed,

@@ -55,7 +55,12 @@ export type Party = 'vendor' | 'requester';
 export type GatewayCommand =
   | (Outbound & { readonly type: 'NotifyVendorOfRequest'; readonly vendorId: string })
   | (Outbound & { readonly type: 'AuthorizeVendorDeposit'; readonly amount: Money })
-  | (Outbound & { readonly type: 'AuthorizeRequester'; readonly amount: Money })
+  | (Outbound & {
+      readonly type: 'AuthorizeRequester';
+      readonly amount: Money;
+      /** The token the requester provided on the reservation (never card data). */
+      readonly paymentMethod: string;
+    })
   | (Outbound & { readonly type: 'RevalidateAvailability'; readonly slots: readonly string[] })
   | (Outbound & {
       readonly type: 'Capture';

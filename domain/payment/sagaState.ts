@@ -48,6 +48,10 @@ export interface RunningSaga {
   readonly confirmationPolicy: 'instant' | 'vendor';
   readonly vendorPayout: Money;
   readonly steps: Readonly<Partial<Record<PaymentStep, StepState>>>;
+  /** The token the requester provided on the reservation (PaymentMethodProvided); null until then. */
+  readonly requesterPaymentMethod: string | null;
+  /** What the requester's authorization is for, while it waits for a payment method; null otherwise. */
+  readonly awaitingPaymentMethod: Money | null;
   readonly compensations: readonly string[];
   readonly commit: 'open' | 'succeeded' | 'failed';
 }
@@ -89,6 +93,8 @@ export const evolvePaymentSaga = (
       confirmationPolicy: d.confirmationPolicy,
       vendorPayout: d.vendorPayout,
       steps: {},
+      requesterPaymentMethod: null,
+      awaitingPaymentMethod: null,
       compensations: [],
       commit: 'open',
     };
@@ -101,9 +107,14 @@ export const evolvePaymentSaga = (
   switch (event.type) {
     case 'ReservationAdvanceRequested':
       return state;
+    case 'RequesterPaymentMethodRecorded':
+      return { ...state, requesterPaymentMethod: event.data.paymentMethod };
+    case 'RequesterPaymentMethodAwaited':
+      return { ...state, awaitingPaymentMethod: event.data.amount };
     case 'PaymentStepRequested': {
       const d = event.data;
-      return withStep(state, d.step, {
+      const waited = d.step === 'requester-auth' ? { awaitingPaymentMethod: null } : {};
+      return withStep({ ...state, ...waited }, d.step, {
         status: 'pending',
         attempt: d.attempt,
         amount: d.amount,

@@ -37,6 +37,14 @@ export interface DeclineByVendor extends Base<'DeclineByVendor'> {
 }
 /** Moves to the next authorization the policy needs: the vendor deposit first, then the requester. */
 export type RequestAuthorization = Base<'RequestAuthorization'>;
+/**
+ * The requester hands over how they will pay: a provider token (a Stripe
+ * `pm_…` id), never card data. The payment saga authorizes with it once the
+ * reservation awaits the requester.
+ */
+export interface ProvidePaymentMethod extends Base<'ProvidePaymentMethod'> {
+  readonly paymentMethod: string;
+}
 export interface RecordVendorAuthorization extends Base<'RecordVendorAuthorization'> {
   readonly authorization: Authorization;
 }
@@ -90,6 +98,7 @@ export type ReservationCommand =
   | ConfirmByVendor
   | DeclineByVendor
   | RequestAuthorization
+  | ProvidePaymentMethod
   | RecordVendorAuthorization
   | RecordVendorAuthorizationFailure
   | RecordRequesterAuthorization

@@ -62,6 +62,15 @@ export const decideReservation = (
         },
       ];
     }
+    case 'ProvidePaymentMethod':
+      // The same token again is a retry of the same fact.
+      if (c.paymentMethod === state.paymentMethod) return [];
+      return [
+        {
+          type: 'PaymentMethodProvided',
+          data: { reservationId, paymentMethod: c.paymentMethod, providedAt: now },
+        },
+      ];
     case 'RecordVendorAuthorization':
       return [
         {

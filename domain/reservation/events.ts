@@ -70,6 +70,12 @@ export const AuthorizationRequested = defineEvent(
     requestedAt: instant,
   }),
 );
+/** The requester's payment method: a provider token, never card data; the reservation's status does not move. */
+export const PaymentMethodProvided = defineEvent(
+  'PaymentMethodProvided',
+  1,
+  z.object({ ...id, paymentMethod: z.string().min(1), providedAt: instant }),
+);
 export const VendorAuthorized = defineEvent(
   'VendorAuthorized',
   1,
@@ -206,6 +212,7 @@ export const RESERVATION_EVENTS = [
   VendorDeclined,
   VendorConfirmationTimedOut,
   AuthorizationRequested,
+  PaymentMethodProvided,
   VendorAuthorized,
   VendorAuthorizationFailed,
   RequesterAuthorized,

@@ -43,6 +43,7 @@ export const evolve = (state: ReservationState, event: ReservationEvent): Reserv
       expiresAt: d.expiresAt,
       vendorConfirmedAt: null,
       authorizations: { vendor: null, requester: null },
+      paymentMethod: null,
       revalidation: null,
       captures: null,
       failureReason: null,
@@ -84,6 +85,10 @@ export const evolve = (state: ReservationState, event: ReservationEvent): Reserv
         event.data.party === 'vendor' ? 'AWAITING_VENDOR_AUTH' : 'AWAITING_REQUESTER_AUTH',
         event.data.requestedAt,
       );
+    case 'PaymentMethodProvided':
+      return move(state, event, state.status, event.data.providedAt, {
+        paymentMethod: event.data.paymentMethod,
+      });
     case 'VendorAuthorized':
       return move(state, event, 'VENDOR_AUTHORIZED', event.data.authorizedAt, {
         authorizations: { ...state.authorizations, vendor: event.data.authorization },

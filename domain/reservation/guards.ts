@@ -67,6 +67,9 @@ export const assertGuard = (
         { reservationId: state.reservationId },
         'REVALIDATION_REQUIRED',
       );
+    case 'paymentMethodReplaceable':
+      assertPaymentMethodReplaceable(state, command);
+      return;
     default: {
       const _never: never = guard;
       return _never;
@@ -74,11 +77,28 @@ export const assertGuard = (
   }
 };
 
+/** Whether the saga may already be authorizing with the recorded method (it starts as soon as both are there). */
+const requesterAuthorizationStarted = (state: Reservation): boolean =>
+  state.status === 'AUTHORIZED_BOTH' ||
+  (state.status === 'AWAITING_REQUESTER_AUTH' && state.paymentMethod !== null);
+
+const assertPaymentMethodReplaceable = (state: Reservation, command: ReservationCommand): void => {
+  if (command.type !== 'ProvidePaymentMethod' || command.paymentMethod === state.paymentMethod)
+    return;
+  if (!requesterAuthorizationStarted(state)) return;
+  throw new IllegalStateError(
+    `Reservation ${state.reservationId} is already being authorized with the payment method provided earlier (${state.status}), so it cannot be replaced; cancel the reservation and book again to pay another way.`,
+    { reservationId: state.reservationId, status: state.status },
+    'PAYMENT_METHOD_LOCKED',
+  );
+};
+
 /** Commands that start new work must arrive before the deadline; outcomes of work already started are always recorded. */
 const DEADLINE_BOUND = new Set<ReservationCommand['type']>([
   'NotifyVendor',
   'ConfirmByVendor',
   'RequestAuthorization',
+  'ProvidePaymentMethod',
   'Revalidate',
   'BeginCommit',
 ]);

@@ -91,17 +91,17 @@ describe('Reservation decider: cancel, expire, modify, extend', () => {
   it('Expire uses the extended deadline after both authorizations (requester auth + 15 min)', () => {
     const events = upTo('AUTHORIZED_BOTH');
     given(decider, events)
-      .when({ type: 'Expire', reservationId, now: at(20) })
+      .when({ type: 'Expire', reservationId, now: at(21) })
       .then([]);
     given(decider, events)
-      .when({ type: 'Expire', reservationId, now: at(21) })
+      .when({ type: 'Expire', reservationId, now: at(22) })
       .then([
         {
           type: 'ReservationExpired',
           data: {
             reservationId,
-            expiredAt: at(21),
-            deadline: at(21),
+            expiredAt: at(22),
+            deadline: at(22),
             previousStatus: 'AUTHORIZED_BOTH',
           },
         },
@@ -265,8 +265,8 @@ describe('staged TTLs', () => {
 
   it('the full vendor flow holds 10 → confirmation + 30 → authorization + 15', () => {
     const { state } = historyTo('AUTHORIZED_BOTH');
-    // Path timestamps: confirmed at minute 2 (deadline 32), requester authorized at minute 6 (deadline 21).
-    expect(state.status === 'AUTHORIZED_BOTH' && state.expiresAt).to.equal(at(21));
+    // Path timestamps: confirmed at minute 2 (deadline 32), payment method at 6, requester authorized at 7 (deadline 22).
+    expect(state.status === 'AUTHORIZED_BOTH' && state.expiresAt).to.equal(at(22));
     const { state: confirmed } = historyTo('CONFIRMED_BY_VENDOR');
     expect(confirmed.status === 'CONFIRMED_BY_VENDOR' && confirmed.expiresAt).to.equal(at(32));
   });

@@ -37,6 +37,11 @@ export interface ReservationDetails {
     readonly vendor: Authorization | null;
     readonly requester: Authorization | null;
   };
+  /**
+   * The requester's payment method token (ProvidePaymentMethod), kept so a
+   * repeat is recognised as one; read models show only whether there is one.
+   */
+  readonly paymentMethod: string | null;
   /** Instant of the latest passed revalidation, and the status it was taken in. */
   readonly revalidation: { readonly at: string; readonly status: ReservationStatus } | null;
   readonly captures: { readonly vendor: string | null; readonly requester: string } | null;

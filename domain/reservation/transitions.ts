@@ -6,6 +6,7 @@ export const RESERVATION_COMMAND_TYPES = [
   'ConfirmByVendor',
   'DeclineByVendor',
   'RequestAuthorization',
+  'ProvidePaymentMethod',
   'RecordVendorAuthorization',
   'RecordVendorAuthorizationFailure',
   'RecordRequesterAuthorization',
@@ -31,8 +32,13 @@ export type ReservationCommandType = (typeof RESERVATION_COMMAND_TYPES)[number];
  *   (DESIGN.md: `instant` skips vendor confirmation).
  * - `revalidatedAfterAuthorizations`: seed 004 step 6, the mandatory final
  *   availability check, passed after the last authorization.
+ * - `paymentMethodReplaceable`: a different payment method may replace the
+ *   recorded one only until the requester's authorization has started (the
+ *   saga starts it as soon as the reservation awaits the requester and knows a
+ *   method); repeating the recorded one is always an idempotent no-op.
  */
-export type TransitionGuard = 'vendorPolicy' | 'instantPolicy' | 'revalidatedAfterAuthorizations';
+export type TransitionGuard =
+  'vendorPolicy' | 'instantPolicy' | 'revalidatedAfterAuthorizations' | 'paymentMethodReplaceable';
 
 export interface Transition {
   /** Every state the command can lead to from here; the decider picks one by the command's outcome and the policy. */
@@ -51,6 +57,12 @@ const revalidate = (from: ReservationStatus): Transition => ({
   to: [from, 'FAILED_AVAILABILITY_CHANGED'],
 });
 
+/** A self-transition: the requester's payment method is a fact on the reservation, not a step of it. */
+const providePaymentMethod = (from: ReservationStatus): Transition => ({
+  to: [from],
+  guard: 'paymentMethodReplaceable',
+});
+
 /**
  * THE transition table: state × command → allowed next states. A command
  * missing from a state's row is refused with IllegalStateError; terminal
@@ -63,6 +75,9 @@ const revalidate = (from: ReservationStatus): Transition => ({
  * - COMMIT_IN_PROGRESS accepts neither Cancel nor Expire: captures may already
  *   have happened, so only the commit's own outcome may end it (the saga then
  *   compensates per seed 004's matrix).
+ * - ProvidePaymentMethod is accepted in every pre-commit state without moving
+ *   it, so the requester may pay up front or when asked; once the commit
+ *   begins the authorization is done and the method no longer matters.
  * - CONFIRMED and CHECKED_IN are bookings without a TTL; they end by
  *   completion, no-show or cancellation (seed 002).
  */
@@ -77,39 +92,46 @@ export const TRANSITIONS: Readonly<
       guard: 'instantPolicy',
     },
     Revalidate: revalidate('HELD'),
+    ProvidePaymentMethod: providePaymentMethod('HELD'),
     ...PRE_COMMIT_EXITS,
   },
   AWAITING_VENDOR_CONFIRMATION: {
     ConfirmByVendor: { to: ['CONFIRMED_BY_VENDOR'] },
     DeclineByVendor: { to: ['FAILED_VENDOR_DECLINED'] },
     Revalidate: revalidate('AWAITING_VENDOR_CONFIRMATION'),
+    ProvidePaymentMethod: providePaymentMethod('AWAITING_VENDOR_CONFIRMATION'),
     Cancel: { to: ['CANCELLED'] },
     Expire: { to: ['FAILED_VENDOR_TIMEOUT'] },
   },
   CONFIRMED_BY_VENDOR: {
     RequestAuthorization: { to: ['AWAITING_VENDOR_AUTH', 'AWAITING_REQUESTER_AUTH'] },
     Revalidate: revalidate('CONFIRMED_BY_VENDOR'),
+    ProvidePaymentMethod: providePaymentMethod('CONFIRMED_BY_VENDOR'),
     ...PRE_COMMIT_EXITS,
   },
   AWAITING_VENDOR_AUTH: {
     RecordVendorAuthorization: { to: ['VENDOR_AUTHORIZED'] },
     RecordVendorAuthorizationFailure: { to: ['FAILED_VENDOR_AUTH'] },
     Revalidate: revalidate('AWAITING_VENDOR_AUTH'),
+    ProvidePaymentMethod: providePaymentMethod('AWAITING_VENDOR_AUTH'),
     ...PRE_COMMIT_EXITS,
   },
   VENDOR_AUTHORIZED: {
     RequestAuthorization: { to: ['AWAITING_REQUESTER_AUTH'] },
     Revalidate: revalidate('VENDOR_AUTHORIZED'),
+    ProvidePaymentMethod: providePaymentMethod('VENDOR_AUTHORIZED'),
     ...PRE_COMMIT_EXITS,
   },
   AWAITING_REQUESTER_AUTH: {
     RecordRequesterAuthorization: { to: ['AUTHORIZED_BOTH'] },
     RecordRequesterAuthorizationFailure: { to: ['FAILED_REQUESTER_AUTH'] },
     Revalidate: revalidate('AWAITING_REQUESTER_AUTH'),
+    ProvidePaymentMethod: providePaymentMethod('AWAITING_REQUESTER_AUTH'),
     ...PRE_COMMIT_EXITS,
   },
   AUTHORIZED_BOTH: {
     Revalidate: revalidate('AUTHORIZED_BOTH'),
+    ProvidePaymentMethod: providePaymentMethod('AUTHORIZED_BOTH'),
     BeginCommit: { to: ['COMMIT_IN_PROGRESS'], guard: 'revalidatedAfterAuthorizations' },
     ...PRE_COMMIT_EXITS,
   },

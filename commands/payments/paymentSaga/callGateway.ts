@@ -84,7 +84,7 @@ const call = async (
         await deps.gateway.authorize({
           ...key,
           amount: command.amount,
-          paymentMethod: await deps.accounts.requesterPaymentMethod(reservation),
+          paymentMethod: command.paymentMethod,
           metadata,
         })
       ).authorizationId;

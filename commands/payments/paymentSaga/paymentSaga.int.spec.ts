@@ -76,4 +76,35 @@ describe('payment saga process manager (PostgreSQL, simulated gateway)', functio
     ]);
     expectNoSagaErrors(h);
   });
+
+  it('waits in AWAITING_REQUESTER_AUTH for the requester, then authorizes with the method provided', async () => {
+    const id = 'r-waits';
+    await placeBooking(h.write, h.clock, {
+      reservationId: id,
+      resourceId: 'room-waits',
+      policy: 'instant',
+      deposit: null,
+      paymentMethod: null,
+    });
+    await h.waitForSaga(id, (s) => s.awaitingPaymentMethod !== null);
+    await h.waitForStatus(id, 'AWAITING_REQUESTER_AUTH');
+    expect(await operationsOf(h.gateway, id)).to.deep.equal([]);
+    await reservationCommand(h.write, {
+      type: 'ProvidePaymentMethod',
+      reservationId: id,
+      now: h.clock.now().toISOString(),
+      paymentMethod: 'pm_card_mastercard',
+    });
+    await h.waitForStatus(id, 'CONFIRMED');
+    expect(await operationsOf(h.gateway, id)).to.deep.equal([
+      'authorize:requester-auth-#-1',
+      'capture:requester-capture-#-1',
+    ]);
+    const { rows } = await h.db.pool.query<{ payment_method: string }>(
+      'SELECT payment_method FROM payment_sim_authorizations WHERE reservation_id = $1',
+      [id],
+    );
+    expect(rows.map((r) => r.payment_method)).to.deep.equal(['pm_card_mastercard']);
+    expectNoSagaErrors(h);
+  });
 });

@@ -1,4 +1,3 @@
-import type { Reservation } from '../../../domain/reservation/state.ts';
 import type { PaymentStep } from '../../../domain/payment/steps.ts';
 
 /**
@@ -7,10 +6,12 @@ import type { PaymentStep } from '../../../domain/payment/steps.ts';
  * provide them.
  */
 
-/** Where money comes from and goes to, per party. */
+/**
+ * Where the vendor's money comes from and goes to. The requester's payment
+ * method is not here: the requester provides it on the reservation
+ * (PaymentMethodProvided) and the saga authorizes with that.
+ */
 export interface PaymentAccounts {
-  /** The guest's payment method token for the authorization (Stripe `pm_…`). */
-  requesterPaymentMethod(reservation: Reservation): Promise<string>;
   /** The vendor's payment method for the deposit authorization (seed 004 step 4). */
   vendorDepositPaymentMethod(vendorId: string): Promise<string>;
   /** The vendor's connected account that payouts are transferred to (Stripe `acct_…`). */
@@ -53,12 +54,10 @@ export interface SagaTimers {
 /** Fixed accounts: the simulated gateway's demo default (any non-empty token works there). */
 export const createStaticPaymentAccounts = (
   options: {
-    readonly requesterPaymentMethod?: string;
     readonly vendorDepositPaymentMethod?: string;
     readonly connectedAccountPrefix?: string;
   } = {},
 ): PaymentAccounts => ({
-  requesterPaymentMethod: () => Promise.resolve(options.requesterPaymentMethod ?? 'pm_card_visa'),
   vendorDepositPaymentMethod: () =>
     Promise.resolve(options.vendorDepositPaymentMethod ?? 'pm_card_visa'),
   vendorConnectedAccount: (vendorId) =>

@@ -71,6 +71,9 @@ export const requestOf = (
 
 const base = (now: string) => ({ reservationId: RESERVATION_ID, now });
 
+/** The token the paths provide before the requester's authorization (a Stripe test PaymentMethod id). */
+export const SAMPLE_PAYMENT_METHOD = 'pm_card_visa';
+
 /** A valid instance of each command, for a state whose last event happened before `now`. */
 export const sampleCommand = (
   type: ReservationCommandType,
@@ -95,6 +98,8 @@ export const sampleCommand = (
     case 'RecordRequesterAuthorizationFailure':
     case 'RecordCommitFailure':
       return { type, ...b, reason: 'Card declined by the issuer.' };
+    case 'ProvidePaymentMethod':
+      return { type, ...b, paymentMethod: SAMPLE_PAYMENT_METHOD };
     case 'RecordVendorAuthorization':
       return {
         type,
@@ -142,7 +147,12 @@ export const sampleCommand = (
   }
 };
 
-/** The shortest command path to each status (vendor policy with a deposit unless `instant`), one minute apart. */
+/**
+ * The shortest command path to each status (vendor policy with a deposit
+ * unless `instant`), one minute apart. The requester provides a payment
+ * method while the reservation awaits it, as over HTTP; AWAITING_REQUESTER_AUTH
+ * itself is still waiting for one.
+ */
 const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
   HELD: ['RequestReservation'],
   AWAITING_VENDOR_CONFIRMATION: ['RequestReservation', 'NotifyVendor'],
@@ -175,6 +185,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
   ],
@@ -185,6 +196,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',
@@ -196,6 +208,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',
@@ -208,6 +221,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',
@@ -221,6 +235,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',
@@ -235,6 +250,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',
@@ -259,6 +275,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorizationFailure',
   ],
   FAILED_AVAILABILITY_CHANGED: ['RequestReservation', 'Revalidate'],
@@ -269,6 +286,7 @@ const PATHS: Record<ReservationStatus, readonly ReservationCommandType[]> = {
     'RequestAuthorization',
     'RecordVendorAuthorization',
     'RequestAuthorization',
+    'ProvidePaymentMethod',
     'RecordRequesterAuthorization',
     'Revalidate',
     'BeginCommit',

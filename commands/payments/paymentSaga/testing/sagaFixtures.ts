@@ -71,6 +71,12 @@ export interface BookingSpec {
   readonly deposit: number | null;
   readonly cancellationPolicy?: CancellationPolicy;
   readonly vendorId?: string;
+  /**
+   * The token the requester provides right after the request (as `POST
+   * /reservations/{id}/confirm` would); default `pm_card_visa`, null to
+   * provide none (the saga then waits in AWAITING_REQUESTER_AUTH).
+   */
+  readonly paymentMethod?: string | null;
 }
 
 const SLOTS = ['2026-12-24', '2026-12-25'];
@@ -144,6 +150,14 @@ export const placeBooking = async (deps: WriteDeps, clock: Clock, spec: BookingS
     promoCode: null,
     referenceEntropy: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
   });
+  const paymentMethod = spec.paymentMethod === undefined ? 'pm_card_visa' : spec.paymentMethod;
+  if (paymentMethod !== null)
+    await reservationCommand(deps, {
+      type: 'ProvidePaymentMethod',
+      reservationId: spec.reservationId,
+      now,
+      paymentMethod,
+    });
 };
 
 /** What the vendor, check-in desk or guest endpoints would send. */
