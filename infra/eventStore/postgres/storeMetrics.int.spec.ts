@@ -67,7 +67,13 @@ describe('Event store metrics', () => {
       await delay(300); // past the LISTEN connection's wake-up after connecting
       await writeEvents(db.pool, `${cat}-1`, ['C', 'D', 'E']);
       await writeEvents(db.pool, `other${cat}-1`, ['NotCounted']);
-      const lag = await gaugeValues(registry, SUBSCRIPTION_LAG);
+      // Lag counts events below the visibility fence: a transaction open elsewhere on the
+      // cluster holds the new ones back for a moment, so wait (bounded) for them to count.
+      let lag = await gaugeValues(registry, SUBSCRIPTION_LAG);
+      for (const deadline = Date.now() + 10_000; lag[0]?.value !== 3 && Date.now() < deadline;) {
+        await delay(50);
+        lag = await gaugeValues(registry, SUBSCRIPTION_LAG);
+      }
       expect(lag).to.deep.equal([{ value: 3, labels: { subscription: 'metrics' } }]);
       const position = await gaugeValues(registry, SUBSCRIPTION_LAST_POSITION);
       expect(position).to.deep.equal([
