@@ -131,31 +131,50 @@ describe('the reservation lifecycle over HTTP', function () {
   });
 
   describe('authorize and confirm', () => {
-    it('authorize answers 202 AWAITING_REQUESTER_AUTH with the payment method in the event metadata', async () => {
+    it('authorize records the payment method on the reservation (202, state unchanged, version and position); the token is not shown', async () => {
       const id = await holdNights(app, partner.key, resourceId, '2026-12-11', '2026-12-12');
-      const response = await call(
-        app,
-        'POST',
-        `/api/v1/reservations/${id}/authorize`,
-        partner.key,
-        { paymentMethod: 'pm_card_visa' },
-      );
+      const provide = (paymentMethod: string, key = partner.key) =>
+        call(app, 'POST', `/api/v1/reservations/${id}/authorize`, key, { paymentMethod });
+      const response = await provide('pm_card_visa');
       expect(response.status).to.equal(202);
-      expect(response.body['state']).to.equal('AWAITING_REQUESTER_AUTH');
+      expect(response.body['state']).to.equal('HELD');
       expect(response.body['version']).to.equal(2);
       expect(response.body['position']).to.be.a('string');
+      expect(response.body['paymentMethodProvided']).to.equal(true);
       const events = await app.store.readStream(reservationStream(id));
-      expect(events[1]?.metadata['paymentMethod']).to.equal('pm_card_visa');
-      expect(
-        (
-          await call(app, 'POST', `/api/v1/reservations/${id}/authorize`, vendor.token, {
-            paymentMethod: 'pm_x12',
-          })
-        ).status,
-      ).to.equal(403);
+      expect(events.map((e) => e.type)).to.deep.equal([
+        'ReservationRequested',
+        'PaymentMethodProvided',
+      ]);
+      expect(events[1]?.data).to.deep.include({ paymentMethod: 'pm_card_visa' });
+      const same = await provide('pm_card_visa');
+      expect(same.status).to.equal(202);
+      expect(same.body['version']).to.equal(2);
+      const replaced = await provide('pm_card_amex');
+      expect(replaced.body['version']).to.equal(3);
+      const got = await call(app, 'GET', `/api/v1/reservations/${id}`, partner.key);
+      expect(got.body['paymentMethodProvided']).to.equal(true);
+      expect(JSON.stringify(got.body)).not.to.match(/pm_card/);
+      expect((await provide('pm_x12', vendor.token)).status).to.equal(403);
+      expect((await provide('4242 4242 4242 4242')).status).to.equal(400);
     });
 
-    it('confirm needs an Idempotency-Key; a retry with the key replays and records one request', async () => {
+    it('once the requester authorization started, another payment method is refused (409)', async () => {
+      const id = await holdNights(app, partner.key, resourceId, '2026-12-09', '2026-12-10');
+      expect((await authorize(id)).status).to.equal(202);
+      await commitAsSaga(app.writeSide, id);
+      const other = await call(
+        app,
+        'POST',
+        `/api/v1/reservations/${id}/confirm`,
+        partner.key,
+        { paymentMethod: 'pm_card_amex' },
+        confirmKey(),
+      );
+      expect(other.status).to.equal(409);
+    });
+
+    it('confirm needs an Idempotency-Key; a retry with the key replays and records one payment method', async () => {
       const id = await holdNights(app, partner.key, resourceId, '2026-12-12', '2026-12-13');
       const path = `/api/v1/reservations/${id}/confirm`;
       const noKey = await call(app, 'POST', path, partner.key, { paymentMethod: 'pm_card_visa' });
@@ -185,7 +204,7 @@ describe('the reservation lifecycle over HTTP', function () {
         results.find((r) => r.status === 202)?.body['position'],
       );
       const types = await typesIn(app, reservationStream(id));
-      expect(types.filter((t) => t === 'AuthorizationRequested')).to.have.length(1);
+      expect(types.filter((t) => t === 'PaymentMethodProvided')).to.have.length(1);
       const other = await call(app, 'POST', path, partner.key, { paymentMethod: 'pm_other1' }, key);
       expect(other.status).to.equal(422);
     });

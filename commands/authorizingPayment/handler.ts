@@ -5,13 +5,12 @@ import type { Caller } from '../shared/writeMetadata.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 
 /**
- * Records that the payer asked to authorize payment (RequestAuthorization:
- * the vendor deposit first when the resource has one, else the requester).
- * The payment saga, fed by the event stream, calls the gateway; the payment
- * method token (a provider token, never card data) travels in the event's
- * metadata because the event schema has no field for it.
+ * Records the payer's payment method on the reservation (ProvidePaymentMethod
+ * → PaymentMethodProvided: a provider token, never card data). The reservation
+ * does not move: the payment saga, fed by the event stream, advances it and
+ * authorizes with this token once the reservation awaits the requester.
  */
-export const requestAuthorization = (
+export const providePaymentMethod = (
   writeSide: WriteSide,
   caller: Caller,
   reservationId: string,
@@ -30,9 +29,9 @@ export const requestAuthorization = (
       assertReservationAccess(caller.principal, reservation, 'write');
     },
     (reservation) => ({
-      type: 'RequestAuthorization',
+      type: 'ProvidePaymentMethod',
       reservationId: reservation.reservationId,
+      paymentMethod,
       now: writeSide.clock.now().toISOString(),
     }),
-    { paymentMethod },
   );

@@ -3,7 +3,7 @@ import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
 import { callerOf, reservationIdParams, WRITE_ERRORS } from '../shared/httpSchemas.ts';
 import { reservationWriteResponse } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
-import { requestAuthorization } from './handler.ts';
+import { providePaymentMethod } from './handler.ts';
 
 const body = z.strictObject({
   /** The payment provider's token for the method (e.g. a Stripe PaymentMethod id). */
@@ -11,14 +11,19 @@ const body = z.strictObject({
 });
 
 const PAYERS = ['guest', 'partner', 'admin'] as const;
-const ACCEPTED = { 202: { description: 'Authorization requested; the payment saga runs it' } };
+const ACCEPTED = {
+  202: {
+    description:
+      'Payment method recorded; the payment saga authorizes with it once the reservation awaits the requester',
+  },
+};
 
-/** `POST /api/v1/reservations/{id}/authorize`: record the payer's authorization request. */
+/** `POST /api/v1/reservations/{id}/authorize`: record the payer's payment method (PaymentMethodProvided). */
 export const getAuthorizePaymentRoute = (writeSide: WriteSide): RouteModule =>
   defineRoute({
     method: 'post',
     path: '/api/v1/reservations/{id}/authorize',
-    summary: 'Request the payment authorization of a reservation',
+    summary: 'Provide the payment method the reservation is authorized with',
     tags: ['reservations'],
     auth: PAYERS,
     params: reservationIdParams,
@@ -26,7 +31,7 @@ export const getAuthorizePaymentRoute = (writeSide: WriteSide): RouteModule =>
     idempotent: true,
     responses: { ...ACCEPTED, ...WRITE_ERRORS },
     handler: async (context) => {
-      const { reservation, position } = await requestAuthorization(
+      const { reservation, position } = await providePaymentMethod(
         writeSide,
         callerOf(context),
         context.params.id,
@@ -36,12 +41,12 @@ export const getAuthorizePaymentRoute = (writeSide: WriteSide): RouteModule =>
     },
   });
 
-/** `POST /api/v1/reservations/{id}/confirm` (seed 003): confirming a hold is asking to pay for it; the key is required. */
+/** `POST /api/v1/reservations/{id}/confirm` (seed 003): confirming a hold is providing how to pay for it; the key is required. */
 export const getConfirmReservationRoute = (writeSide: WriteSide): RouteModule =>
   defineRoute({
     method: 'post',
     path: '/api/v1/reservations/{id}/confirm',
-    summary: 'Confirm a hold (seed 003): requests payment authorization; Idempotency-Key required',
+    summary: 'Confirm a hold (seed 003): provides the payment method; Idempotency-Key required',
     tags: ['reservations'],
     auth: PAYERS,
     params: reservationIdParams,
@@ -49,7 +54,7 @@ export const getConfirmReservationRoute = (writeSide: WriteSide): RouteModule =>
     idempotent: 'required',
     responses: { ...ACCEPTED, ...WRITE_ERRORS },
     handler: async (context) => {
-      const { reservation, position } = await requestAuthorization(
+      const { reservation, position } = await providePaymentMethod(
         writeSide,
         callerOf(context),
         context.params.id,

@@ -25,6 +25,8 @@ export const toReservationBody = (reservation: Reservation) => ({
   quote: reservation.quote,
   extensionQuotes: reservation.extensionQuotes,
   amountOwed: amountOwed(reservation),
+  // Whether the requester provided a payment method; the token itself stays in the log.
+  paymentMethodProvided: reservation.paymentMethod !== null,
   failureReason: reservation.failureReason,
   cancellation: reservation.cancellation,
   version: reservation.version,

@@ -20,6 +20,11 @@ export interface Transition extends HistoryEntry {
   readonly position: string;
 }
 
+/** Read models keep whether a payment method was provided, never the provider token. */
+export const REDACTED_PAYMENT_METHOD = 'redacted';
+const redacted = (reservation: Reservation): string | null =>
+  reservation.paymentMethod === null ? null : REDACTED_PAYMENT_METHOD;
+
 /**
  * Pure: the reservation decider's own fold. An event at a revision already
  * folded (`revision < version`) changes nothing, so redelivery is harmless.
@@ -36,7 +41,7 @@ export const evolveBooking = (
   if (next.status === 'NONE') throw new Error('A booking row needs a ReservationRequested.');
   const entry = next.history.at(-1);
   return {
-    row: { reservation: { ...next, history: [] }, position },
+    row: { reservation: { ...next, history: [], paymentMethod: redacted(next) }, position },
     transition:
       entry === undefined
         ? undefined

@@ -115,6 +115,10 @@ const createBooking = (
     data: { ...base, party: 'requester', amount: EUR(total), requestedAt: NOW },
   });
   observe({
+    type: 'PaymentMethodProvided',
+    data: { ...base, paymentMethod: 'pm_card_visa', providedAt: NOW },
+  });
+  observe({
     type: 'RequesterAuthorized',
     data: {
       ...base,

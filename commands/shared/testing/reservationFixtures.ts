@@ -48,7 +48,8 @@ const send = (writeSide: WriteSide, reservationId: string, command: ReservationC
   handleCommand(writeSide, reservationStream(reservationId), reservationDecider, command, SYSTEM);
 
 /**
- * Plays the payment saga's part after a requester authorization was requested:
+ * Plays the payment saga's part for an instant resource without deposit:
+ * asks for the requester's authorization unless that was asked already, then
  * authorized → revalidated → commit → every slot hold booked → committed.
  * Leaves the reservation CONFIRMED with its slots booked.
  */
@@ -61,6 +62,8 @@ export const commitAsSaga = async (
   const loaded = await loadStream(writeSide, reservationStream(reservationId), reservationDecider);
   if (loaded.state.status === 'NONE') throw new Error(`No reservation ${reservationId}.`);
   const owed = loaded.state.quote.total;
+  if (loaded.state.status === 'HELD')
+    await send(writeSide, reservationId, { ...base, type: 'RequestAuthorization', now: now() });
   await send(writeSide, reservationId, {
     ...base,
     type: 'RecordRequesterAuthorization',
