@@ -84,6 +84,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         store,
         checkpoints: getPostgresCheckpointStore(pool),
         leaseConnectionString: database.connectionString,
+        leaseScope: database.schema,
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;

@@ -27,6 +27,8 @@ export interface PaymentSagaProcessOptions {
   readonly name?: string;
   /** For the lease connection; omit to run without a lease (tests, a single process). */
   readonly leaseConnectionString?: string;
+  /** Prefix of the lease name, normally the schema: advisory locks span the whole database. */
+  readonly leaseScope?: string;
   /** How often parked steps are checked, ms (default 500). */
   readonly timerPollMs?: number;
   /** Called with every error before the saga restarts (it always restarts, with backoff up to 5 s). */
@@ -89,9 +91,10 @@ export const startPaymentSaga = (
   const running =
     options.leaseConnectionString === undefined
       ? withRestart
-      : createAdvisoryLease({ connectionString: options.leaseConnectionString, name }).pipe(
-          switchMap((held) => (held ? withRestart : EMPTY)),
-        );
+      : createAdvisoryLease({
+          connectionString: options.leaseConnectionString,
+          name: options.leaseScope === undefined ? name : `${options.leaseScope}:${name}`,
+        }).pipe(switchMap((held) => (held ? withRestart : EMPTY)));
   const subscription: Subscription = running.subscribe();
   return { stop: () => subscription.unsubscribe() };
 };

@@ -86,7 +86,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   const leased = (name: string, work: () => Observable<unknown>) =>
     createAdvisoryLease({
       connectionString: options.connectionString,
-      name: `projection:${name}`,
+      // Advisory locks span the database: the schema keeps installs that share one apart.
+      name: `${options.schema}:projection:${name}`,
       retryMs: options.leaseRetryMs ?? 1000,
       onAcquired: (pid) => options.onLeaseAcquired?.(name, pid),
     }).pipe(

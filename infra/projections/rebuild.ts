@@ -66,7 +66,7 @@ export const rebuildProjection = async (
   const lock = await pool.connect();
   try {
     const { rows } = await lock.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_lock(22, hashtext($1)) AS ok',
+      "SELECT pg_try_advisory_lock(22, hashtext(current_schema() || ':' || $1)) AS ok",
       [projection.name],
     );
     if (rows[0]?.ok !== true) {
@@ -128,7 +128,9 @@ export const rebuildProjection = async (
     };
   } finally {
     await lock
-      .query('SELECT pg_advisory_unlock(22, hashtext($1))', [projection.name])
+      .query("SELECT pg_advisory_unlock(22, hashtext(current_schema() || ':' || $1))", [
+        projection.name,
+      ])
       .catch(() => undefined);
     lock.release();
   }

@@ -61,7 +61,10 @@ export const createVersionTables = async (
 ): Promise<TableNames> => {
   const names = tableNamesFor(projection.tables, version);
   await inProjectionTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(20, hashtext($1))', [projection.name]);
+    await client.query(
+      "SELECT pg_advisory_xact_lock(20, hashtext(current_schema() || ':' || $1))",
+      [projection.name],
+    );
     for (const ddl of projection.createTables(names)) await client.query(ddl);
   });
   return names;
