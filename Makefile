@@ -43,3 +43,4 @@ bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
 	npx tsx bench/eventStore.ts
 	npx tsx bench/httpRead.ts
 	npx tsx bench/httpWrite.ts
+	npx tsx bench/projectionRebuild.ts

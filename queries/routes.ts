@@ -2,6 +2,7 @@ import type { RouteModule } from '../infra/http/route.ts';
 import { getCheckAvailabilityRoute } from './checkingAvailability/route.ts';
 import { getBookingReadRoutes } from './gettingBookings/route.ts';
 import { getPricingQuoteRoute } from './pricingQuote/route.ts';
+import { getInventoryReadRoutes } from './queryingInventory/route.ts';
 import { getSearchRoute } from './searching/route.ts';
 import type { ReadSideDeps } from './shared/ports.ts';
 import { createReadContext } from './shared/readContext.ts';
@@ -26,6 +27,7 @@ export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
       waitForPosition: (name, position, timeoutMs) =>
         deps.positions.waitForPosition(name, position, timeoutMs),
     }),
+    ...getInventoryReadRoutes(deps, context),
     // ── end of read route factories ──
   ];
 };
