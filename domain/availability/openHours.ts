@@ -1,13 +1,7 @@
 import type { DateOverride, WeeklyHours } from '../resource/schema.ts';
 import type { EpochMillis, LocalDate } from '../shared/time.ts';
-import {
-  addDays,
-  dayOfWeek,
-  daysBetween,
-  localDateOf,
-  localToEpochMillis,
-  minutesOfDay,
-} from '../shared/time.ts';
+import { addDays, dayOfWeek, daysBetween, minutesOfDay } from '../shared/time.ts';
+import { PLAIN_ZONE_TIME, type ZoneTime } from './zoneTime.ts';
 
 export interface Interval {
   readonly start: EpochMillis;
@@ -48,7 +42,9 @@ export const openIntervals = (
   dateOverrides: readonly DateOverride[],
   from: EpochMillis,
   to: EpochMillis,
+  zoneTime: ZoneTime = PLAIN_ZONE_TIME,
 ): Interval[] => {
+  const { localDateOf, localToEpochMillis } = zoneTime;
   const overrides = new Map(dateOverrides.map((o) => [o.date, o]));
   const first = addDays(localDateOf(from, zone), -1);
   const days = daysBetween(first, localDateOf(to, zone)) + 1;

@@ -2,13 +2,7 @@ import { contentHash } from '../shared/canonicalJson.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { timedSlotKey } from '../shared/streams.ts';
 import type { EpochMillis } from '../shared/time.ts';
-import {
-  addDays,
-  localDateOf,
-  localToEpochMillis,
-  MINUTE_MS,
-  toIsoInstant,
-} from '../shared/time.ts';
+import { addDays, localDateOf, MINUTE_MS, toIsoInstant } from '../shared/time.ts';
 import type { Interval } from './openHours.ts';
 import { hoursOn, openIntervals } from './openHours.ts';
 import type { BlockingReason, SlotReason } from './reasons.ts';
@@ -23,6 +17,7 @@ import {
 import type { Overlap, WeightedBlock } from './sweep.ts';
 import { sweepOverlaps } from './sweep.ts';
 import type { AvailabilitySlot, TimedAvailability, TimedAvailabilityInput } from './timedInput.ts';
+import { PLAIN_ZONE_TIME } from './zoneTime.ts';
 
 /** Bumped whenever the pipeline's rules change, so computedVersion changes with them. */
 const ALGORITHM_VERSION = 1;
@@ -41,7 +36,15 @@ const slotLength = (input: TimedAvailabilityInput): number => {
 const slotGrid = (input: TimedAvailabilityInput, length: number): Interval[] => {
   const { zone, weeklyHours, dateOverrides } = input.resource;
   const slots: Interval[] = [];
-  for (const interval of openIntervals(zone, weeklyHours, dateOverrides, input.from, input.to)) {
+  const zoneTime = input.zoneTime ?? PLAIN_ZONE_TIME;
+  for (const interval of openIntervals(
+    zone,
+    weeklyHours,
+    dateOverrides,
+    input.from,
+    input.to,
+    zoneTime,
+  )) {
     for (let start = interval.start; start + length <= interval.end; start += length) {
       if (start >= input.from && start + length <= input.to)
         slots.push({ start, end: start + length });
@@ -84,10 +87,11 @@ const bookingWindow = (
   input: TimedAvailabilityInput,
 ): { earliest: EpochMillis; beyond: EpochMillis } => {
   const { minimumNoticeMinutes, horizonDays, zone } = input.resource;
-  const lastBookableDay = addDays(localDateOf(input.now, zone), horizonDays);
+  const zoneTime = input.zoneTime ?? PLAIN_ZONE_TIME;
+  const lastBookableDay = addDays(zoneTime.localDateOf(input.now, zone), horizonDays);
   return {
     earliest: input.now + minimumNoticeMinutes * MINUTE_MS,
-    beyond: localToEpochMillis(addDays(lastBookableDay, 1), 0, zone),
+    beyond: zoneTime.localToEpochMillis(addDays(lastBookableDay, 1), 0, zone),
   };
 };
 
@@ -125,7 +129,12 @@ const evaluate = (
 ): TimedAvailability => {
   const { zone, bufferBeforeMinutes, bufferAfterMinutes } = input.resource;
   const computedAt = toIsoInstant(input.now);
-  const computedVersion = contentHash({ algorithm: ALGORITHM_VERSION, input, slots: slots.length });
+  const { zoneTime = PLAIN_ZONE_TIME, ...hashed } = input;
+  const computedVersion = contentHash({
+    algorithm: ALGORITHM_VERSION,
+    input: hashed,
+    slots: slots.length,
+  });
   const blocks = busyBlocks(input);
   // Stacked buffers: an existing booking's after-buffer and a new slot's before-buffer both apply.
   const pad = (bufferBeforeMinutes + bufferAfterMinutes) * MINUTE_MS;
@@ -137,7 +146,7 @@ const evaluate = (
   const stale = input.calendars.some((c) => c.status === 'stale');
   const failed = input.calendars.some((c) => c.status === 'failed');
   const result = slots.map((slot, i): AvailabilitySlot => {
-    const slotKey = timedSlotKey(slot.start, zone);
+    const slotKey = zoneTime.timedSlotKey(slot.start, zone);
     const facts = {
       raw: raw[i]!,
       buffered: buffered[i]!,

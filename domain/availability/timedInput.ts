@@ -1,3 +1,4 @@
+import type { ZoneTime } from './zoneTime.ts';
 import type { ResourceConfig } from '../resource/schema.ts';
 import type { SlotKey } from '../shared/streams.ts';
 import type { EpochMillis } from '../shared/time.ts';
@@ -55,6 +56,8 @@ export interface TimedAvailabilityInput {
   readonly closedSlotKeys?: readonly SlotKey[];
   /** The asking reservation: its own bookings and holds do not block it. */
   readonly forReservationId?: string;
+  /** Zone conversions; default the plain ones. Not part of `computedVersion` (it changes no answer). */
+  readonly zoneTime?: ZoneTime;
 }
 
 export interface AvailabilitySlot {

@@ -44,6 +44,7 @@ const checkUnits = async (context: ReadContext, loaded: LoadedPeriod, quantity: 
     quantity,
     usage,
     calendar,
+    zoneTime: context.zoneTime,
   }).slots;
   // A period off the grid or outside the hours lists fewer slots than it covers.
   const whole =

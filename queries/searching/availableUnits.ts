@@ -1,5 +1,6 @@
 import { addDays, localToEpochMillis, nightsOf, type LocalDate } from '../../domain/shared/time.ts';
 import { stayOf, timedSlotsOf } from '../shared/computeAvailability.ts';
+import type { ZoneTime } from '../../domain/availability/zoneTime.ts';
 import type { SlotUsage } from '../shared/slotUsage.ts';
 import type { Candidate } from './candidates.ts';
 
@@ -30,6 +31,7 @@ export const availableUnitsOf = (
   candidate: Candidate,
   usage: ReadonlyMap<string, SlotUsage>,
   now: number,
+  zoneTime: ZoneTime,
 ): readonly string[] | undefined => {
   const { resourceId, config } = candidate.row;
   if (config.kind === 'nightly') {
@@ -52,6 +54,7 @@ export const availableUnitsOf = (
     quantity: stay.quantity,
     usage,
     calendar: { status: 'Empty' },
+    zoneTime,
   });
   const first = window.slots.find((slot) => slot.isAvailable);
   return first === undefined ? undefined : [first.slotKey];

@@ -119,7 +119,13 @@ export const search = async (context: ReadContext, caches: SearchCaches, query: 
   const ranked: Ranked[] = [];
   for (const candidate of candidates) {
     const id = candidate.row.resourceId;
-    const units = availableUnitsOf(query, candidate, usage.get(id) ?? empty, now.getTime());
+    const units = availableUnitsOf(
+      query,
+      candidate,
+      usage.get(id) ?? empty,
+      now.getTime(),
+      context.zoneTime,
+    );
     if (units === undefined) continue;
     if (!byPrice) {
       ranked.push({ candidate, units, position: { key: catalogKey(query.sort, candidate), id } });

@@ -7,9 +7,9 @@ import type {
   TimedAvailability,
 } from '../../domain/availability/timedInput.ts';
 import { busyBlocksOf } from '../../domain/calendar/busyBlocks.ts';
+import { PLAIN_ZONE_TIME, type ZoneTime } from '../../domain/availability/zoneTime.ts';
 import type { CalendarState } from '../../domain/calendar/state.ts';
 import type { ResourceConfig } from '../../domain/resource/schema.ts';
-import { timedSlotStart } from '../../domain/shared/streams.ts';
 import {
   localDateOf,
   MINUTE_MS,
@@ -42,6 +42,8 @@ export interface TimedRequest {
   readonly quantity: number;
   readonly usage: ReadonlyMap<string, SlotUsage>;
   readonly calendar: CalendarState;
+  /** The read context's memoized conversions; default the plain ones. */
+  readonly zoneTime?: ZoneTime | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export const timedSlotsOf = (request: TimedRequest): TimedAvailability => {
   const holds: BusyHold[] = [];
   const closedSlotKeys: string[] = [];
   for (const [slotKey, slot] of request.usage) {
-    const start = timedSlotStart(slotKey, config.zone);
+    const start = (request.zoneTime ?? PLAIN_ZONE_TIME).timedSlotStart(slotKey, config.zone);
     const end = start + slotMs;
     if (slot.closed) closedSlotKeys.push(slotKey);
     const taken = Math.max(0, slot.booked + config.capacity - slot.capacity);
@@ -88,6 +90,7 @@ export const timedSlotsOf = (request: TimedRequest): TimedAvailability => {
     holds,
     calendars,
     closedSlotKeys,
+    ...(request.zoneTime === undefined ? {} : { zoneTime: request.zoneTime }),
   });
 };
 

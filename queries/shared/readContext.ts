@@ -1,3 +1,4 @@
+import { createZoneTimeMemo, type ZoneTime } from '../../domain/availability/zoneTime.ts';
 import type { CalendarState } from '../../domain/calendar/state.ts';
 import { UnavailableError } from '../../domain/shared/errors.ts';
 import type { ResourceRow } from '../../projections/resources/evolve.ts';
@@ -11,6 +12,8 @@ export interface ReadContext {
   resourcesOfVendor(vendorId: string, fresh: boolean): Promise<readonly ResourceRow[]>;
   resourcesByIds(ids: readonly string[], fresh: boolean): Promise<readonly ResourceRow[]>;
   calendarOf(resourceId: string, fresh: boolean): Promise<CalendarState>;
+  /** Memoized zone conversions for the timed pipeline (pure, so shared by every request). */
+  readonly zoneTime: ZoneTime;
 }
 
 export const createReadContext = (deps: ReadSideDeps): ReadContext => {
@@ -38,6 +41,7 @@ export const createReadContext = (deps: ReadSideDeps): ReadContext => {
   return {
     deps,
     table,
+    zoneTime: createZoneTimeMemo(),
     resourcesOfVendor: (vendorId, fresh) =>
       vendors.get(vendorId, () => selectResources('vendor_id = $1', vendorId), fresh),
     resourcesByIds: (ids, fresh) =>

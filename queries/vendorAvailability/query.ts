@@ -5,7 +5,7 @@ import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import { timedSlotsOf, timedUsageDates } from '../shared/computeAvailability.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { resolveFreshness, type Freshness } from '../shared/readYourWrites.ts';
-import { loadSlotUsage } from '../shared/slotUsage.ts';
+import { loadSlotUsage, type SlotUsage } from '../shared/slotUsage.ts';
 
 /** Longest window one request may list: bounds the slots computed per request. */
 export const MAX_WINDOW_DAYS = 31;
@@ -67,6 +67,18 @@ const timedResourcesOf = (
   return timed;
 };
 
+/** A resource's own dates out of the union read for all (so its inputs, and computedVersion, are as if read alone). */
+const within = (
+  usage: ReadonlyMap<string, SlotUsage> | undefined,
+  dates: { fromDate: string; toDate: string } | undefined,
+): ReadonlyMap<string, SlotUsage> =>
+  new Map(
+    [...(usage ?? [])].filter(([slotKey]) => {
+      const date = slotKey.slice(0, 10);
+      return dates !== undefined && dates.fromDate <= date && date <= dates.toDate;
+    }),
+  );
+
 /** Every slot of the vendor's timed resources in the window, each with reasons and confidence (seed 004). */
 export const vendorAvailability = async (context: ReadContext, query: VendorAvailabilityQuery) => {
   const started = performance.now();
@@ -79,29 +91,32 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
   const fresh = freshness.asked;
   const resources = timedResourcesOf(await context.resourcesOfVendor(query.vendorId, fresh), query);
   const now = context.deps.clock.now().getTime();
-  const perResource = await Promise.all(
-    resources.map(async ({ resourceId, config }) => {
-      const [usage, calendar] = await Promise.all([
-        loadSlotUsage(context, freshness.source, {
-          resourceIds: [resourceId],
-          ...timedUsageDates(config, from, to),
-          now,
-        }),
-        context.calendarOf(resourceId, fresh),
-      ]);
-      const result = timedSlotsOf({
-        config,
-        from,
-        to,
-        now,
-        slotMinutes: query.slotDuration,
-        quantity: query.quantity,
-        usage: usage.usage.get(resourceId) ?? new Map(),
-        calendar,
-      });
-      return { resourceId, name: config.listing.name, result, source: usage.source };
+  // One usage read for every resource (one Redis pipeline or one SQL query), over the union of their dates.
+  const dates = resources.map(({ config }) => timedUsageDates(config, from, to));
+  const [usage, calendars] = await Promise.all([
+    loadSlotUsage(context, freshness.source, {
+      resourceIds: resources.map((r) => r.resourceId),
+      fromDate: dates.map((d) => d.fromDate).reduce((a, b) => (a < b ? a : b), '9999-12-31'),
+      toDate: dates.map((d) => d.toDate).reduce((a, b) => (a > b ? a : b), '0000-01-01'),
+      now,
     }),
-  );
+    Promise.all(resources.map(({ resourceId }) => context.calendarOf(resourceId, fresh))),
+  ]);
+  const perResource = resources.map(({ resourceId, config }, i) => ({
+    resourceId,
+    name: config.listing.name,
+    result: timedSlotsOf({
+      config,
+      from,
+      to,
+      now,
+      slotMinutes: query.slotDuration,
+      quantity: query.quantity,
+      usage: within(usage.usage.get(resourceId), dates[i]),
+      calendar: calendars[i] ?? { status: 'Empty' },
+      zoneTime: context.zoneTime,
+    }),
+  }));
   const slots = perResource.flatMap(({ resourceId, result }) =>
     result.slots.map(({ confidence, ...slot }) => ({
       resourceId,
@@ -129,7 +144,7 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
       stale: freshness.stale,
       metadata: {
         confidenceThreshold: CONFIDENCE_THRESHOLD,
-        source: perResource.some((r) => r.source === 'postgres') ? 'postgres' : freshness.source,
+        source: resources.length === 0 ? freshness.source : usage.source,
         computationTimeMs: Math.round((performance.now() - started) * 100) / 100,
       },
     },
