@@ -32,7 +32,13 @@ const checkUnits = async (context: ReadContext, loaded: LoadedPeriod, quantity: 
     return {
       available: stay.bookable,
       reasons: [...new Set([...stay.reasons, ...stay.nights.flatMap((n) => n.reasons)])],
-      units: stay.nights.map((n) => ({ slot: n.date, available: n.available, reasons: n.reasons })),
+      // `available` is a yes/no per night, as for timed slots; the units left are `remaining`.
+      units: stay.nights.map((n) => ({
+        slot: n.date,
+        available: n.reasons.length === 0,
+        remaining: n.available,
+        reasons: n.reasons,
+      })),
     };
   }
   const calendar = await context.calendarOf(resource.resourceId, freshness.asked);
