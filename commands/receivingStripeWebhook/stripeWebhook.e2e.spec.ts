@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import Stripe from 'stripe';
 import { DEFAULT_SAGA_OPTIONS } from '../../domain/payment/sagaDecider.ts';
+import type { ReservationEvent } from '../../domain/reservation/events.ts';
 import { historyTo } from '../../domain/reservation/testing/fixtures.ts';
 import { getPostgresEventStore } from '../../infra/eventStore/postgres/postgresEventStore.ts';
 import { startTestApp, type TestApp } from '../../infra/http/testing.ts';
@@ -73,7 +74,12 @@ describe('POST /api/v1/webhooks/stripe', function () {
 
   it('verifies the signature on the raw body, feeds a pending authorization to the saga, and processes each event id once', async () => {
     const now = '2026-12-01T10:30:00.000Z';
-    for (const event of historyTo('AWAITING_REQUESTER_AUTH').events) {
+    // The requester's payment method is what lets the saga start the requester authorization.
+    const provided: ReservationEvent = {
+      type: 'PaymentMethodProvided',
+      data: { reservationId: 'r-1', paymentMethod: 'pm_card_visa', providedAt: now },
+    };
+    for (const event of [...historyTo('AWAITING_REQUESTER_AUTH').events, provided]) {
       await decideSaga(
         deps(),
         { type: 'ReservationEventObserved', event, now, jitter: 0.5 },
