@@ -3,15 +3,8 @@ import type { SlotState } from '../slot/state.ts';
 import { activeHeldQuantity, bookedQuantity, capacityOf } from '../slot/state.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { EpochMillis, LocalDate } from '../shared/time.ts';
-import {
-  addDays,
-  dayOfWeek,
-  daysBetween,
-  localDateOf,
-  localToEpochMillis,
-  MINUTE_MS,
-  nightsOf,
-} from '../shared/time.ts';
+import { MINUTE_MS } from '../shared/time.ts';
+import { PLAIN_ZONE_TIME, type ZoneTime } from './zoneTime.ts';
 
 export type StayReason =
   | 'MIN_NIGHTS'
@@ -52,12 +45,17 @@ export interface StayRequest {
   readonly slotOf: (night: LocalDate) => SlotState;
   /** The asking reservation: its own holds do not count against it. */
   readonly forReservationId?: string;
+  /** Calendar and zone conversions; default the plain ones. */
+  readonly zoneTime?: ZoneTime;
 }
 
 const closedOn = (
   days: { dates: readonly string[]; weekdays: readonly string[] },
   date: LocalDate,
-): boolean => days.dates.includes(date) || days.weekdays.includes(dayOfWeek(date));
+  zoneTime: ZoneTime,
+): boolean =>
+  days.dates.includes(date) ||
+  (days.weekdays.length > 0 && days.weekdays.includes(zoneTime.dayOfWeek(date)));
 
 const night = (request: StayRequest, date: LocalDate): NightAvailability => {
   const state = request.slotOf(date);
@@ -89,12 +87,15 @@ export const checkStay = (request: StayRequest): StayAvailability => {
     throw new ValidationError(`quantity must be a positive integer (got ${request.quantity}).`);
   }
   const { zone, stayRestrictions: rules, minimumNoticeMinutes, horizonDays } = request.resource;
-  const dates = nightsOf(request.checkIn, request.checkOut);
+  const time = request.zoneTime ?? PLAIN_ZONE_TIME;
+  const { addDays, daysBetween, localDateOf, localToEpochMillis } = time;
+  const dates = time.nightsOf(request.checkIn, request.checkOut);
   const reasons: StayReason[] = [];
   if (dates.length < rules.minNights) reasons.push('MIN_NIGHTS');
   if (rules.maxNights !== null && dates.length > rules.maxNights) reasons.push('MAX_NIGHTS');
-  if (closedOn(rules.closedToArrival, request.checkIn)) reasons.push('CLOSED_TO_ARRIVAL');
-  if (closedOn(rules.closedToDeparture, request.checkOut)) reasons.push('CLOSED_TO_DEPARTURE');
+  if (closedOn(rules.closedToArrival, request.checkIn, time)) reasons.push('CLOSED_TO_ARRIVAL');
+  if (closedOn(rules.closedToDeparture, request.checkOut, time))
+    reasons.push('CLOSED_TO_DEPARTURE');
   const endOfArrivalDay = localToEpochMillis(addDays(request.checkIn, 1), 0, zone);
   if (request.now + minimumNoticeMinutes * MINUTE_MS >= endOfArrivalDay) reasons.push('MIN_NOTICE');
   const today = localDateOf(request.now, zone);

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { WeeklyHours } from '../resource/schema.ts';
-import { sampleTimed } from '../resource/testing/sampleResources.ts';
-import { MINUTE_MS } from '../shared/time.ts';
+import { sampleNightly, sampleTimed } from '../resource/testing/sampleResources.ts';
+import { addDays, MINUTE_MS } from '../shared/time.ts';
 
 const HOUR_MS = 60 * MINUTE_MS;
+import { checkStay } from './nightly.ts';
 import { timedAvailability } from './timed.ts';
 import { createZoneTimeMemo } from './zoneTime.ts';
 
@@ -64,6 +65,47 @@ describe('memoized zone conversions', () => {
           const plain = timedAvailability(input);
           expect(timedAvailability({ ...input, zoneTime: memo })).to.deep.equal(plain);
           expect(timedAvailability({ ...input, zoneTime: memo })).to.deep.equal(plain);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('give the nightly stay check exactly the answers of the plain ones', () => {
+    const memo = createZoneTimeMemo();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(...ANCHORS),
+        fc.integer({ min: -3, max: 400 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 36 * 60 }),
+        fc.subarray(['mon', 'fri', 'sat'] as const),
+        (zone, anchor, ahead, nights, noticeMinutes, weekdays) => {
+          const checkIn = addDays(anchor, ahead);
+          const base = sampleNightly();
+          const input = {
+            resource: sampleNightly({
+              zone,
+              minimumNoticeMinutes: noticeMinutes,
+              horizonDays: 365,
+              stayRestrictions: {
+                ...base.stayRestrictions,
+                minNights: 2,
+                maxNights: 7,
+                closedToArrival: { dates: [], weekdays: [...weekdays] },
+                closedToDeparture: { dates: [addDays(checkIn, 3)], weekdays: [] },
+              },
+            }),
+            checkIn,
+            checkOut: addDays(checkIn, nights),
+            quantity: 1,
+            now: Date.parse(`${anchor}T21:47:13.5Z`),
+            slotOf: () => ({ status: 'Empty' }) as const,
+          };
+          const plain = checkStay(input);
+          expect(checkStay({ ...input, zoneTime: memo })).to.deep.equal(plain);
+          expect(checkStay({ ...input, zoneTime: memo })).to.deep.equal(plain);
         },
       ),
       { numRuns: 300 },

@@ -28,6 +28,7 @@ const checkUnits = async (context: ReadContext, loaded: LoadedPeriod, quantity: 
       quantity,
       now: now.getTime(),
       usage,
+      zoneTime: context.zoneTime,
     });
     return {
       available: stay.bookable,

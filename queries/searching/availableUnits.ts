@@ -1,4 +1,4 @@
-import { addDays, localToEpochMillis, nightsOf, type LocalDate } from '../../domain/shared/time.ts';
+import { addDays, type LocalDate } from '../../domain/shared/time.ts';
 import { stayOf, timedSlotsOf } from '../shared/computeAvailability.ts';
 import type { ZoneTime } from '../../domain/availability/zoneTime.ts';
 import type { SlotUsage } from '../shared/slotUsage.ts';
@@ -43,13 +43,14 @@ export const availableUnitsOf = (
       quantity: stay.quantity,
       now,
       usage,
+      zoneTime,
     });
-    return checked.bookable ? nightsOf(stay.checkIn, stay.checkOut) : undefined;
+    return checked.bookable ? checked.nights.map((n) => n.date) : undefined;
   }
   const window = timedSlotsOf({
     config,
-    from: localToEpochMillis(stay.checkIn, 0, config.zone),
-    to: localToEpochMillis(stay.checkOut, 0, config.zone),
+    from: zoneTime.localToEpochMillis(stay.checkIn, 0, config.zone),
+    to: zoneTime.localToEpochMillis(stay.checkOut, 0, config.zone),
     now,
     quantity: stay.quantity,
     usage,

@@ -128,8 +128,10 @@ export const stayOf = (request: {
   readonly quantity: number;
   readonly now: EpochMillis;
   readonly usage: ReadonlyMap<string, SlotUsage>;
+  readonly zoneTime?: ZoneTime | undefined;
 }): StayAvailability =>
   checkStay({
+    ...(request.zoneTime === undefined ? {} : { zoneTime: request.zoneTime }),
     resource: request.config,
     checkIn: request.checkIn,
     checkOut: request.checkOut,
