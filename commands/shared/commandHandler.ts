@@ -32,12 +32,17 @@ export const loadStream = async <Command, Event extends DomainEvent, State>(
   stream: string,
   decider: Decider<Command, Event, State>,
 ): Promise<LoadedStream<State>> => {
-  // The revision is read before the events: a stream that reads as empty (new
-  // or soft-deleted) is then paired with a revision no newer than what was
-  // read, so a writer landing in between makes our append conflict instead of
-  // passing the expected-revision check on top of events we never folded.
-  const revisionBefore = await deps.store.streamRevision(stream);
-  const recorded = await deps.store.readStream(stream);
+  // The revision is read before the events (or with them, in one snapshot): a
+  // stream that reads as empty (new or soft-deleted) is then paired with a
+  // revision no newer than what was read, so a writer landing in between makes
+  // our append conflict instead of passing the expected-revision check on top
+  // of events we never folded.
+  const { events: recorded, revision: revisionBefore } = deps.store.readStreamWithRevision
+    ? await deps.store.readStreamWithRevision(stream)
+    : {
+        revision: await deps.store.streamRevision(stream),
+        events: await deps.store.readStream(stream),
+      };
   let state = decider.initialState();
   for (const event of recorded) {
     state = decider.evolve(state, decodeRecorded(deps.codec, event) as Event);

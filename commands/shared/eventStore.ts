@@ -112,6 +112,13 @@ export interface StreamMetadata {
   readonly maxAgeSeconds?: number;
 }
 
+export interface StreamWithRevision {
+  /** What `readStream(stream)` returns. */
+  readonly events: readonly RecordedEvent[];
+  /** What `streamRevision(stream)` returns, at the same moment as `events`. */
+  readonly revision: number | undefined;
+}
+
 export interface StoreCapabilities {
   /** Whether `append` of several streams is one atomic transaction. When false, use the ordered-claim path. */
   readonly atomicMultiStreamAppend: boolean;
@@ -124,6 +131,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
   /** The stream's current revision, or `undefined` when it does not exist. */
   streamRevision(stream: string): Promise<number | undefined>;
+  /**
+   * Optional: `readStream(stream)` and `streamRevision(stream)` answered from one
+   * snapshot (one round trip for a database). Stores without it are read with
+   * `streamRevision` first, then `readStream`.
+   */
+  readStreamWithRevision?(stream: string): Promise<StreamWithRevision>;
   readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
   /** Catch-up then live; never skips, never reorders within a stream; resubscribes after connection loss. */
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;

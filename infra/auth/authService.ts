@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthenticatedError } from '../../domain/shared/errors.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { createAccessTokens } from './accessTokens.ts';
-import { getCredentialStore, type NewApiKey, type UserRecord } from './credentialStore.ts';
+import { getCredentialStore, sha256, type NewApiKey, type UserRecord } from './credentialStore.ts';
 import { hashPassword, verifyPassword, type PasswordHashOptions } from './passwords.ts';
 import type { Principal, Role } from './principal.ts';
 import { createRefreshTokens } from './refreshTokens.ts';
@@ -17,6 +17,12 @@ export interface AuthServiceOptions {
   readonly refreshTokenTtlSeconds?: number;
   /** scrypt cost; tests lower it (default N=2^15, r=8, p=1). */
   readonly passwordCost?: PasswordHashOptions;
+  /**
+   * How long a verified API key's principal is reused without asking Postgres, in
+   * milliseconds (default 5000; 0 looks every key up on every request). A key
+   * revoked or deleted in the database stops working within this time.
+   */
+  readonly apiKeyCacheTtlMs?: number;
 }
 
 export interface TokenPair {
@@ -35,6 +41,9 @@ export interface CreateUserInput {
   readonly guestId?: string | undefined;
   readonly partnerId?: string | undefined;
 }
+
+// Bounds the API key cache; when full it is cleared rather than tracked per entry.
+const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 
 // A JWT is three base64url segments; anything else presented as a bearer is an API key.
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -66,6 +75,25 @@ export const createAuthService = (options: AuthServiceOptions) => {
   });
   // Unknown emails still pay for one scrypt so response time does not reveal which emails exist.
   let decoyHash: Promise<string> | undefined;
+  // Only known keys are cached: unknown ones always reach Postgres, so a key
+  // created a moment ago works at once and random guesses cannot fill the cache.
+  const apiKeyCacheTtlMs = options.apiKeyCacheTtlMs ?? 5000;
+  const knownApiKeys = new Map<string, { readonly principal: Principal; readonly until: number }>();
+  const findPrincipalByApiKey = async (apiKey: string): Promise<Principal | undefined> => {
+    if (apiKeyCacheTtlMs <= 0) return store.findPrincipalByApiKey(apiKey);
+    const at = now().getTime();
+    const digest = sha256(apiKey);
+    const cached = knownApiKeys.get(digest);
+    if (cached !== undefined && cached.until > at) return cached.principal;
+    const principal = await store.findPrincipalByApiKey(apiKey);
+    if (principal === undefined) {
+      knownApiKeys.delete(digest);
+      return undefined;
+    }
+    if (knownApiKeys.size >= API_KEY_CACHE_MAX_ENTRIES) knownApiKeys.clear();
+    knownApiKeys.set(digest, { principal, until: at + apiKeyCacheTtlMs });
+    return principal;
+  };
   const decoy = () => (decoyHash ??= hashPassword('decoy password', options.passwordCost));
 
   const issuePair = async (principal: Principal, refreshToken: string): Promise<TokenPair> => ({
@@ -90,7 +118,7 @@ export const createAuthService = (options: AuthServiceOptions) => {
         );
       }
       if (JWT_SHAPE.test(credential)) return accessTokens.verify(credential);
-      const principal = await store.findPrincipalByApiKey(credential);
+      const principal = await findPrincipalByApiKey(credential);
       if (!principal)
         throw new UnauthenticatedError(
           'The API key is unknown or revoked; ask an admin for a new one.',

@@ -72,4 +72,43 @@ export const streamMetadataContract = (store: () => EventStore): void => {
     await store().append([{ stream, expectedRevision: ANY, events: events(1) }]);
     expect(await store().streamRevision(stream)).to.equal(2);
   });
+
+  it('readStreamWithRevision, where offered, answers what readStream and streamRevision do', async function () {
+    const read = store().readStreamWithRevision?.bind(store());
+    if (read === undefined) this.skip();
+    const absent = streamIn(uniqueCategory());
+    const plain = streamIn(uniqueCategory());
+    await store().append([{ stream: plain, expectedRevision: NO_STREAM, events: events(3) }]);
+    const truncated = streamIn(uniqueCategory());
+    await store().append([{ stream: truncated, expectedRevision: NO_STREAM, events: events(3) }]);
+    await store().setStreamMetadata(truncated, { truncateBefore: 3 });
+    const deleted = streamIn(uniqueCategory());
+    await store().append([{ stream: deleted, expectedRevision: NO_STREAM, events: events(2) }]);
+    await store().deleteStream(deleted);
+    const reborn = streamIn(uniqueCategory());
+    await store().append([{ stream: reborn, expectedRevision: NO_STREAM, events: events(2) }]);
+    await store().deleteStream(reborn);
+    await store().append([{ stream: reborn, expectedRevision: NO_STREAM, events: events(2) }]);
+    const metadataOnly = streamIn(uniqueCategory());
+    await store().setStreamMetadata(metadataOnly, { truncateBefore: 1 });
+
+    const expected = [
+      [absent, [], undefined],
+      [plain, [0, 1, 2], 2],
+      [truncated, [], 2],
+      [deleted, [], undefined],
+      [reborn, [2, 3], 3],
+      [metadataOnly, [], undefined],
+    ] as const;
+    for (const [stream, revisions, revision] of expected) {
+      const both = await read(stream);
+      expect(
+        both.events.map((event) => event.revision),
+        stream,
+      ).to.deep.equal(revisions);
+      expect(both.revision, stream).to.equal(revision);
+      expect(both.events).to.deep.equal(await store().readStream(stream));
+      expect(both.revision).to.equal(await store().streamRevision(stream));
+    }
+  });
 };

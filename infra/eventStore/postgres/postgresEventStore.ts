@@ -59,6 +59,32 @@ const readStreamSql = (backwards: boolean, hasFrom: boolean) => `
   ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
   LIMIT $2`;
 
+// readStream(stream) and streamRevision(stream) in one statement, so one snapshot:
+// one row per readable event, or one row of NULL event columns when none is.
+const readStreamWithRevisionSql = `
+  WITH head AS (
+    SELECT revision AS head_revision, deleted AS head_deleted,
+           coalesce(truncate_before, 0) AS first_readable, max_age_seconds
+    FROM streams WHERE stream_name = $1
+  )
+  SELECT (SELECT head_revision::text FROM head WHERE NOT head_deleted AND head_revision >= 0)
+           AS current_revision,
+         readable.*
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (
+    SELECT ${EVENT_COLUMNS} FROM events, head
+    WHERE stream_name = $1
+      AND NOT head.head_deleted
+      AND stream_revision >= head.first_readable
+      AND (head.max_age_seconds IS NULL
+           OR recorded_at >= now() - make_interval(secs => head.max_age_seconds))
+  ) AS readable ON true
+  ORDER BY readable.stream_revision ASC`;
+
+type EventRowWithRevision =
+  | (EventRow & { readonly current_revision: string | null })
+  | { readonly current_revision: string | null; readonly event_id: null };
+
 const laterOf = (a: string | undefined, b: string): string =>
   a === undefined || comparePostgresCheckpoints(b, a) > 0 ? b : a;
 
@@ -110,6 +136,15 @@ export const getPostgresEventStore = (
         params,
       );
       return rows.map(toRecordedEvent);
+    },
+
+    async readStreamWithRevision(stream) {
+      const { rows } = await pool.query<EventRowWithRevision>(readStreamWithRevisionSql, [stream]);
+      const revision = rows[0]?.current_revision;
+      return {
+        events: rows.flatMap((row) => (row.event_id === null ? [] : [toRecordedEvent(row)])),
+        revision: revision === null || revision === undefined ? undefined : Number(revision),
+      };
     },
 
     async streamRevision(stream) {
