@@ -18,13 +18,20 @@ export const freePort = (): Promise<number> =>
   });
 
 /**
- * A redis-server of the test's own, as a child process it can kill and start
- * again on the same port. It appends every write to an AOF with fsync always,
- * so a SIGKILL loses nothing and a restart shows whether a projection resumes
- * from the checkpoint it kept in Redis.
+ * A redis-server of the test's own, as a child process it can stop, kill and
+ * start again on the same port. With `persistence: 'aof'` (default) it appends
+ * every write with fsync always, so a SIGKILL loses nothing and a restart shows
+ * whether a projection resumes from the checkpoint it kept in Redis; with
+ * `'none'` it comes back empty, the way a cache node that lost its memory does.
  */
-export const createRedisServer = async () => {
+export const createRedisServer = async (
+  options: { readonly persistence?: 'aof' | 'none' } = {},
+) => {
   const port = await freePort();
+  const persistence =
+    options.persistence === 'none'
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', 'always'];
   const dir = mkdtempSync(join(tmpdir(), 'bl-redis-'));
   let child: ChildProcess | undefined;
 
@@ -38,10 +45,7 @@ export const createRedisServer = async () => {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
+        ...persistence,
         '--dir',
         dir,
         '--daemonize',
@@ -70,20 +74,23 @@ export const createRedisServer = async () => {
     throw new Error(`redis-server did not start on port ${port}.`);
   };
 
-  const kill = async (): Promise<void> => {
+  const signal = async (name: 'SIGKILL' | 'SIGTERM'): Promise<void> => {
     const running = child;
     if (!running || running.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
-      running.kill('SIGKILL');
+      running.kill(name);
     });
   };
+  const kill = () => signal('SIGKILL');
 
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     start,
     kill,
+    /** A clean shutdown (SIGTERM). */
+    stop: () => signal('SIGTERM'),
     dispose: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });

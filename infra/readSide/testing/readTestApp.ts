@@ -21,7 +21,7 @@ import { createReadinessCheck } from '../../http/readiness.ts';
 import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
 import { createIdempotency } from '../../idempotency/idempotency.ts';
 import { createProjectionRunner } from '../../projections/projectionRunner.ts';
-import { createFastFailRedis } from '../../projections/testing/redisServer.ts';
+import { createFastFailRedis, createRedisServer } from '../../projections/testing/redisServer.ts';
 import {
   createRedisRateLimiter,
   createUnlimitedRateLimiter,
@@ -29,7 +29,6 @@ import {
 } from '../../rateLimit/rateLimiter.ts';
 import { createReadSide } from '../readSide.ts';
 import { createOwnDatabase } from './ownDatabase.ts';
-import { createOwnRedis } from './ownRedis.ts';
 
 export interface ReadTestAppOptions {
   /** Per-IP window of the rate limiter (on the machine's Redis); default generous. */
@@ -57,7 +56,7 @@ const listen = async (server: Server): Promise<string> => {
  */
 export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   const db = await createOwnDatabase(5);
-  const ownRedis = await createOwnRedis();
+  const ownRedis = await createRedisServer({ persistence: 'none' });
   await ownRedis.start();
   const runnerRedis = createFastFailRedis(ownRedis.port);
   const readRedis = createFastFailRedis(ownRedis.port);
@@ -164,7 +163,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
       runnerRedis.disconnect();
       readRedis.disconnect();
       limiterRedis.disconnect();
-      await ownRedis.stop();
+      await ownRedis.dispose();
       await db.dispose();
     },
   };
