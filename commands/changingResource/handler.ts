@@ -1,5 +1,6 @@
 import type { ResourceChanges } from '../../domain/resource/changes.ts';
-import type { AdminCaller, ResourceWriteAnswer } from '../shared/resourceAdmin.ts';
+import type { ResourceWriteAnswer } from '../shared/resourceAdmin.ts';
+import type { Caller } from '../shared/writeMetadata.ts';
 import { writeOwnedResource } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 
@@ -12,7 +13,7 @@ export const changeResource = (
   writeSide: WriteSide,
   resourceId: string,
   changes: ResourceChanges,
-  caller: AdminCaller,
+  caller: Caller,
   expectedVersion?: number,
 ): Promise<ResourceWriteAnswer> =>
   writeOwnedResource(

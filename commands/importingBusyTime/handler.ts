@@ -5,13 +5,8 @@ import type { ResourceConfig } from '../../domain/resource/schema.ts';
 import { addDays, localDateOf, localToEpochMillis } from '../../domain/shared/time.ts';
 import { handleCommand } from '../shared/commandHandler.ts';
 import type { Checkpoint } from '../shared/eventStore.ts';
-import type { AdminCaller } from '../shared/resourceAdmin.ts';
-import {
-  adminMetadata,
-  assertNotRetired,
-  loadOwnedResource,
-  versionOf,
-} from '../shared/resourceAdmin.ts';
+import { metadataFor, type Caller } from '../shared/writeMetadata.ts';
+import { assertNotRetired, loadOwnedResource, versionOf } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { parseIcsBusyTime } from './ics.ts';
 
@@ -51,7 +46,7 @@ export const importBusyTime = async (
   writeSide: WriteSide,
   resourceId: string,
   upload: BusyTimeUpload,
-  caller: AdminCaller,
+  caller: Caller,
 ): Promise<BusyTimeAnswer> => {
   const resource = await loadOwnedResource(writeSide, resourceId, caller.principal);
   const config = assertNotRetired(resourceId, resource.state);
@@ -74,7 +69,7 @@ export const importBusyTime = async (
         : {}),
       now: now.toISOString(),
     },
-    adminMetadata(caller),
+    metadataFor(caller),
   );
   const recorded =
     outcome.state.status === 'Tracking' ? outcome.state.sources.get(upload.source) : undefined;

@@ -6,13 +6,8 @@ import { slotStream, type SlotKey } from '../../domain/shared/streams.ts';
 import { expectedRevisionOf, loadStream, retryOnConflict } from '../shared/commandHandler.ts';
 import { toEventsToAppend } from '../shared/eventCodec.ts';
 import type { Checkpoint, StreamAppend } from '../shared/eventStore.ts';
-import type { AdminCaller } from '../shared/resourceAdmin.ts';
-import {
-  adminMetadata,
-  assertNotRetired,
-  loadOwnedResource,
-  versionOf,
-} from '../shared/resourceAdmin.ts';
+import { metadataFor, type Caller } from '../shared/writeMetadata.ts';
+import { assertNotRetired, loadOwnedResource, versionOf } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { slotKeysOf, type SlotRange } from './slotRange.ts';
 
@@ -61,14 +56,14 @@ const summaryOf = (d: Decided, resourceCapacity: number): SlotSummary => ({
 export const applyToSlots = async (
   writeSide: WriteSide,
   resourceId: string,
-  caller: AdminCaller,
+  caller: Caller,
   range: SlotRange,
   commandFor: CommandFor,
 ): Promise<SlotsAnswer> => {
   const resource = await loadOwnedResource(writeSide, resourceId, caller.principal);
   const config = assertNotRetired(resourceId, resource.state);
   const keys = slotKeysOf(range, config);
-  const metadata = adminMetadata(caller);
+  const metadata = metadataFor(caller);
   return retryOnConflict(async () => {
     const now = writeSide.clock.now().toISOString();
     const decided = await Promise.all(

@@ -4,8 +4,9 @@ import { resourceStream } from '../../domain/shared/streams.ts';
 import { assertCanAccess } from '../../infra/auth/principal.ts';
 import { expectedRevisionOf, loadStream, retryOnConflict } from '../shared/commandHandler.ts';
 import { toEventsToAppend } from '../shared/eventCodec.ts';
-import type { AdminCaller, ResourceWriteAnswer } from '../shared/resourceAdmin.ts';
-import { adminMetadata, lastPositionOf, versionOf } from '../shared/resourceAdmin.ts';
+import type { ResourceWriteAnswer } from '../shared/resourceAdmin.ts';
+import { lastPositionOf, versionOf } from '../shared/resourceAdmin.ts';
+import { metadataFor, type Caller } from '../shared/writeMetadata.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 
 export interface RegisterResourceRequest {
@@ -21,7 +22,7 @@ export interface RegisterResourceRequest {
 export const registerResource = (
   writeSide: WriteSide,
   request: RegisterResourceRequest,
-  caller: AdminCaller,
+  caller: Caller,
 ): Promise<ResourceWriteAnswer & { readonly created: boolean }> => {
   const { resourceId, config } = request;
   assertCanAccess(caller.principal, { vendorId: config.vendorId }, 'write', 'a resource');
@@ -51,7 +52,7 @@ export const registerResource = (
       {
         stream,
         expectedRevision: expectedRevisionOf(loaded.revision),
-        events: toEventsToAppend(writeSide.codec, writeSide.ids, events, adminMetadata(caller)),
+        events: toEventsToAppend(writeSide.codec, writeSide.ids, events, metadataFor(caller)),
       },
     ]);
     return {

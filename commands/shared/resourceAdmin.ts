@@ -10,7 +10,8 @@ import type { Principal } from '../../infra/auth/principal.ts';
 import { assertCanAccess } from '../../infra/auth/principal.ts';
 import { expectedRevisionOf, loadStream, retryOnConflict } from './commandHandler.ts';
 import { toEventsToAppend } from './eventCodec.ts';
-import type { Checkpoint, EventMetadata, EventStore } from './eventStore.ts';
+import type { Checkpoint, EventStore } from './eventStore.ts';
+import { metadataFor, type Caller } from './writeMetadata.ts';
 import type { WriteSide } from './writeSide.ts';
 
 /**
@@ -18,20 +19,6 @@ import type { WriteSide } from './writeSide.ts';
  * share: who may touch a resource, the version a client sees, and the answer
  * every write gives (`version` + `position`).
  */
-export interface AdminCaller {
-  readonly principal: Principal;
-  readonly requestId: string;
-  readonly idempotencyKey: string | undefined;
-}
-
-/** An HTTP request has no parent event: the request is both correlation and cause. */
-export const adminMetadata = (caller: AdminCaller): EventMetadata => ({
-  correlationId: caller.requestId,
-  causationId: caller.requestId,
-  actor: { principal: caller.principal.id, role: caller.principal.role },
-  ...(caller.idempotencyKey === undefined ? {} : { idempotencyKey: caller.idempotencyKey }),
-});
-
 export const resourceIdParams = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Expected 1–128 letters, digits, "_" or "-".'),
 });
@@ -139,7 +126,7 @@ export interface ResourceWriteAnswer {
 export const writeOwnedResource = (
   writeSide: WriteSide,
   resourceId: string,
-  caller: AdminCaller,
+  caller: Caller,
   commandOf: (state: RegisteredResource) => ResourceCommand,
   expectedVersion?: number,
 ): Promise<ResourceWriteAnswer> => {
@@ -166,7 +153,7 @@ export const writeOwnedResource = (
         {
           stream,
           expectedRevision: expectedRevisionOf(revision),
-          events: toEventsToAppend(writeSide.codec, writeSide.ids, events, adminMetadata(caller)),
+          events: toEventsToAppend(writeSide.codec, writeSide.ids, events, metadataFor(caller)),
         },
       ]);
       return {
