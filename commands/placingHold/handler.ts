@@ -1,3 +1,4 @@
+import { bufferNeighbourKeys } from '../../domain/availability/period.ts';
 import { calendarDecider, calendarStream } from '../../domain/calendar/calendarDecider.ts';
 import { BOOKING_REFERENCE_ENTROPY_BYTES } from '../../domain/reservation/bookingReference.ts';
 import {
@@ -13,7 +14,7 @@ import { executeSlotWrite, type PreparedSlotWrite } from '../shared/claimSlots.t
 import { loadStream } from '../shared/commandHandler.ts';
 import type { Checkpoint } from '../shared/eventStore.ts';
 import { NO_STREAM } from '../shared/eventStore.ts';
-import { bufferNeighbourKeys, resolvePeriod, type HoldPeriod } from '../shared/holdPeriod.ts';
+import { resolveHoldPeriod, type HoldPeriod } from '../shared/holdPeriod.ts';
 import { loadActiveResource, resourceSnapshotOf } from '../shared/loadResource.ts';
 import { loadSlots, slotStateOf } from '../shared/loadSlots.ts';
 import { priceSlots } from '../shared/priceSlots.ts';
@@ -84,7 +85,7 @@ export const placeHold = async (
     const referenceEntropy = writeSide.ids.randomBytes(BOOKING_REFERENCE_ENTROPY_BYTES);
     const resource = await loadActiveResource(writeSide, resourceId);
     const { config } = resource;
-    const period = resolvePeriod(config, input.period);
+    const period = resolveHoldPeriod(config, input.period);
     const [slots, calendar] = await Promise.all([
       loadSlots(writeSide, resourceId, [
         ...period.slotKeys,

@@ -17,13 +17,13 @@ import {
   type EpochMillis,
 } from '../../domain/shared/time.ts';
 import { capacityOf } from '../../domain/slot/state.ts';
-import type { ResolvedPeriod } from './holdPeriod.ts';
+import type { ResolvedHoldPeriod } from './holdPeriod.ts';
 import { slotStateOf, type LoadedSlots } from './loadSlots.ts';
 
 export interface AvailabilityRequest {
   readonly resourceId: string;
   readonly config: ResourceConfig;
-  readonly period: ResolvedPeriod;
+  readonly period: ResolvedHoldPeriod;
   readonly quantity: number;
   readonly now: EpochMillis;
   /** Every slot of the period (and, for timed resources, its buffer neighbours). */
@@ -70,7 +70,7 @@ const calendarsOf = (request: AvailabilityRequest, from: EpochMillis, to: EpochM
 
 const assertTimed = (
   request: AvailabilityRequest,
-  period: Extract<ResolvedPeriod, { kind: 'timed' }>,
+  period: Extract<ResolvedHoldPeriod, { kind: 'timed' }>,
 ): void => {
   const { config, resourceId, quantity, now } = request;
   const from = period.starts[0] ?? 0;

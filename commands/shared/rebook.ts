@@ -1,25 +1,47 @@
+import { bufferNeighbourKeys } from '../../domain/availability/period.ts';
 import type { ReservationCommand } from '../../domain/reservation/commands.ts';
 import { reservationDecider } from '../../domain/reservation/decider.ts';
 import type { Reservation, ReservationState } from '../../domain/reservation/state.ts';
 import { reservationStream, type SlotKey } from '../../domain/shared/streams.ts';
 import { MINUTE_MS, toIsoInstant } from '../../domain/shared/time.ts';
 import { assertAvailable } from './assertAvailable.ts';
-import type { PreparedSlotWrite } from './claimSlots.ts';
-import {
-  bufferNeighbourKeys,
-  resolvePeriod,
-  type HoldPeriod,
-  type ResolvedPeriod,
-} from './holdPeriod.ts';
+import { executeSlotWrite, type PreparedSlotWrite } from './claimSlots.ts';
+import { resolveHoldPeriod, type HoldPeriod, type ResolvedHoldPeriod } from './holdPeriod.ts';
 import { loadActiveResource, type ActiveResource } from './loadResource.ts';
 import { loadSlots, type LoadedSlots } from './loadSlots.ts';
 import { priceSlots } from './priceSlots.ts';
+import { assertReservationAccess, loadReservation } from './reservationAccess.ts';
+import type { ReservationWritten } from './reservationCommand.ts';
 import { bookStep, releaseStep } from './slotSteps.ts';
+import { metadataFor, type Caller } from './writeMetadata.ts';
 import type { WriteSide } from './writeSide.ts';
+
+/**
+ * A change of a committed booking (modification, extension) as one slot
+ * write: load the reservation, check the caller may write it, then `prepare`
+ * the write; a conflict re-runs all of it from the latest state.
+ */
+export const executeRebooking = async (
+  writeSide: WriteSide,
+  caller: Caller,
+  reservationId: string,
+  prepare: (reservation: Reservation, revision: number) => Promise<PreparedSlotWrite<Reservation>>,
+): Promise<ReservationWritten> => {
+  const outcome = await executeSlotWrite(
+    writeSide,
+    async () => {
+      const { reservation, revision } = await loadReservation(writeSide, reservationId);
+      assertReservationAccess(caller.principal, reservation, 'write');
+      return prepare(reservation, revision);
+    },
+    metadataFor(caller),
+  );
+  return { reservation: outcome.result, position: outcome.position };
+};
 
 export interface RebookContext {
   readonly resource: ActiveResource;
-  readonly period: ResolvedPeriod;
+  readonly period: ResolvedHoldPeriod;
   readonly slots: LoadedSlots;
 }
 
@@ -38,7 +60,7 @@ export const loadForRebooking = async (
 ): Promise<RebookContext> => {
   const resourceId = reservation.resource.resourceId;
   const resource = await loadActiveResource(writeSide, resourceId);
-  const resolved = resolvePeriod(resource.config, period);
+  const resolved = resolveHoldPeriod(resource.config, period);
   const slots = await loadSlots(writeSide, resourceId, [
     ...resolved.slotKeys,
     ...alsoLoad,

@@ -2,14 +2,14 @@ import type { GuestTaxStatus } from '../../domain/pricing/tax/guestTaxStatus.ts'
 import { DomainError } from '../../domain/shared/errors.ts';
 import { toIsoInstant } from '../../domain/shared/time.ts';
 import { stayOf, timedSlotsOf } from '../shared/computeAvailability.ts';
-import type { QueryPeriod } from '../shared/period.ts';
+import type { Period } from '../../domain/availability/period.ts';
 import { quoteOf } from '../shared/quoteOf.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { loadResourcePeriod, type LoadedPeriod } from '../shared/resourcePeriod.ts';
 
 export interface CheckQuery {
   readonly resourceId: string;
-  readonly period: QueryPeriod;
+  readonly period: Period;
   readonly quantity: number;
   readonly persons: number;
   readonly guest: GuestTaxStatus;

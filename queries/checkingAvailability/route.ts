@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../domain/shared/errors.ts';
 import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
 import { idSchema, localDateSchema } from '../shared/httpSchemas.ts';
-import type { QueryPeriod } from '../shared/period.ts';
+import type { Period } from '../../domain/availability/period.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';
 import { toGuestTaxStatus } from '../shared/httpSchemas.ts';
@@ -36,7 +36,7 @@ const body = z.object({
     .optional(),
 });
 
-const periodOf = (b: z.output<typeof body>): QueryPeriod => {
+const periodOf = (b: z.output<typeof body>): Period => {
   if (b.end_date !== undefined && b.booking_time === undefined && b.duration_minutes === undefined)
     return { kind: 'nights', checkIn: b.booking_date, checkOut: b.end_date };
   if (b.end_date === undefined && b.booking_time !== undefined && b.duration_minutes !== undefined)
@@ -44,7 +44,7 @@ const periodOf = (b: z.output<typeof body>): QueryPeriod => {
       kind: 'localTime',
       date: b.booking_date,
       time: b.booking_time,
-      minutes: b.duration_minutes,
+      durationMinutes: b.duration_minutes,
     };
   throw new ValidationError(
     'Send end_date for a nightly stay, or booking_time and duration_minutes for a timed booking.',

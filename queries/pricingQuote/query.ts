@@ -1,5 +1,5 @@
 import type { GuestTaxStatus } from '../../domain/pricing/tax/guestTaxStatus.ts';
-import type { QueryPeriod } from '../shared/period.ts';
+import type { Period } from '../../domain/availability/period.ts';
 import { quoteOf } from '../shared/quoteOf.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { loadResourcePeriod } from '../shared/resourcePeriod.ts';
@@ -7,7 +7,7 @@ import { explainLine } from './explain.ts';
 
 export interface QuoteQuery {
   readonly resourceId: string;
-  readonly period: QueryPeriod;
+  readonly period: Period;
   readonly quantity: number;
   readonly persons?: number | undefined;
   readonly guest: GuestTaxStatus;

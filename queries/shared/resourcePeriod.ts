@@ -1,15 +1,20 @@
+import {
+  READ_PERIOD_RULES,
+  resolvePeriod,
+  type Period,
+  type ResolvedPeriod,
+} from '../../domain/availability/period.ts';
 import { NotFoundError } from '../../domain/shared/errors.ts';
 import { addDays } from '../../domain/shared/time.ts';
 import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import { timedUsageDates } from './computeAvailability.ts';
-import { resolveQueryPeriod, type QueryPeriod, type ResolvedQueryPeriod } from './period.ts';
 import type { ReadContext } from './readContext.ts';
 import { resolveFreshness, type Freshness } from './readYourWrites.ts';
 import { loadSlotUsage, type SlotUsage } from './slotUsage.ts';
 
 export interface LoadedPeriod {
   readonly resource: ResourceRow;
-  readonly period: ResolvedQueryPeriod;
+  readonly period: ResolvedPeriod;
   readonly usage: ReadonlyMap<string, SlotUsage>;
   readonly freshness: Freshness;
   readonly now: Date;
@@ -19,7 +24,7 @@ export interface LoadedPeriod {
 export const loadResourcePeriod = async (
   context: ReadContext,
   resourceId: string,
-  requested: QueryPeriod,
+  requested: Period,
   minPosition: string | undefined,
 ): Promise<LoadedPeriod> => {
   const freshness = await resolveFreshness(context.deps, minPosition, { slots: true });
@@ -30,7 +35,7 @@ export const loadResourcePeriod = async (
       { resourceId },
       'RESOURCE_NOT_FOUND',
     );
-  const period = resolveQueryPeriod(resource.config, requested);
+  const period = resolvePeriod(resource.config, requested, READ_PERIOD_RULES);
   const dates =
     period.kind === 'nightly'
       ? { fromDate: period.checkIn, toDate: addDays(period.checkOut, -1) }

@@ -1,3 +1,4 @@
+import { bufferNeighbourKeys } from '../../../domain/availability/period.ts';
 import type { Reservation } from '../../../domain/reservation/state.ts';
 import { resourceDecider } from '../../../domain/resource/resourceDecider.ts';
 import type { ResourceConfig } from '../../../domain/resource/schema.ts';
@@ -8,7 +9,7 @@ import { isActiveHold } from '../../../domain/slot/state.ts';
 import { slotDecider } from '../../../domain/slot/slotDecider.ts';
 import { assertAvailable } from '../../shared/assertAvailable.ts';
 import { handleCommand, loadStream } from '../../shared/commandHandler.ts';
-import { bufferNeighbourKeys, resolvePeriod, type HoldPeriod } from '../../shared/holdPeriod.ts';
+import { resolveHoldPeriod, type HoldPeriod } from '../../shared/holdPeriod.ts';
 import { loadSlots } from '../../shared/loadSlots.ts';
 import type { PaymentSagaDeps } from './sagaDeps.ts';
 import { sagaMetadata } from './sagaStream.ts';
@@ -48,7 +49,7 @@ export const revalidateSlots = async (
   if (config === undefined)
     return { outcome: 'failed', reason: `Resource ${resourceId} was retired.` };
   try {
-    const period = resolvePeriod(config, periodOf(reservation));
+    const period = resolveHoldPeriod(config, periodOf(reservation));
     const keys = [...period.slotKeys, ...bufferNeighbourKeys(config, period)];
     const slots = await loadSlots(deps.write, resourceId, keys);
     const nowMs = toEpochMillis(now);
