@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { format, resolveConfig } from 'prettier';
+import { benchMarkers, writeDocSection, writeResultJson } from '../shared/benchDoc.ts';
 import type { RowResult } from './harness.ts';
 import type { PgbenchResult } from './pgbench.ts';
 
@@ -48,8 +47,7 @@ export interface EventStoreReport {
   readonly diagnostics?: readonly RowResult[];
 }
 
-const START = '<!-- bench:eventStore:start -->';
-const END = '<!-- bench:eventStore:end -->';
+const { start: START, end: END } = benchMarkers('eventStore');
 
 const int = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ms = (value: number): string =>
@@ -120,28 +118,8 @@ export const toMarkdown = (report: EventStoreReport): string => {
 };
 
 /** Replaces this benchmark's section of the doc (between its markers), keeping the other parts. */
-export const writeDoc = async (path: string, report: EventStoreReport): Promise<void> => {
-  const section = toMarkdown(report);
-  let doc: string;
-  try {
-    doc = await readFile(path, 'utf8');
-  } catch {
-    doc = '# Benchmarks\n\nEach part of `make bench` writes its own section between its markers.\n';
-  }
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? doc.slice(0, start) + section + doc.slice(end + END.length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  // Formatted as `make check` expects (Prettier pads the table columns).
-  const options = (await resolveConfig(path)) ?? {};
-  await writeFile(path, await format(next, { ...options, parser: 'markdown' }));
-};
+export const writeDoc = (path: string, report: EventStoreReport): Promise<void> =>
+  writeDocSection(path, 'eventStore', toMarkdown(report));
 
-export const writeJson = async (dir: string, report: EventStoreReport): Promise<string> => {
-  await mkdir(dir, { recursive: true });
-  const path = `${dir}/eventStore-${report.startedAt.replace(/[:.]/g, '-')}.json`;
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  return path;
-};
+export const writeJson = (dir: string, report: EventStoreReport): Promise<string> =>
+  writeResultJson(dir, `eventStore-${report.startedAt.replace(/[:.]/g, '-')}`, report);

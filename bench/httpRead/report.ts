@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { format, resolveConfig } from 'prettier';
+import { benchMarkers, writeDocSection, writeResultJson } from '../shared/benchDoc.ts';
 
 export interface HttpRow {
   readonly name: string;
@@ -27,8 +26,7 @@ export interface HttpReadReport {
   readonly rows: readonly HttpRow[];
 }
 
-const START = '<!-- bench:httpRead:start -->';
-const END = '<!-- bench:httpRead:end -->';
+const { start: START, end: END } = benchMarkers('httpRead');
 
 const toMarkdown = (report: HttpReadReport): string =>
   [
@@ -50,22 +48,8 @@ const toMarkdown = (report: HttpReadReport): string =>
   ].join('\n');
 
 /** Replaces only this part's marked section of docs/benchmarks.md; other parts own theirs. */
-export const writeDoc = async (path: string, report: HttpReadReport): Promise<void> => {
-  const doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
-  const section = toMarkdown(report);
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? doc.slice(0, start) + section + doc.slice(end + END.length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  const options = (await resolveConfig(path)) ?? {};
-  await writeFile(path, await format(next, { ...options, parser: 'markdown' }));
-};
+export const writeDoc = (path: string, report: HttpReadReport): Promise<void> =>
+  writeDocSection(path, 'httpRead', toMarkdown(report));
 
-export const writeJson = async (dir: string, report: HttpReadReport): Promise<string> => {
-  await mkdir(dir, { recursive: true });
-  const path = `${dir}/httpRead-${report.startedAt.replace(/[:.]/g, '-')}.json`;
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  return path;
-};
+export const writeJson = (dir: string, report: HttpReadReport): Promise<string> =>
+  writeResultJson(dir, `httpRead-${report.startedAt.replace(/[:.]/g, '-')}`, report);

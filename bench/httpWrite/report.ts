@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { format, resolveConfig } from 'prettier';
+import { benchMarkers, writeDocSection, writeResultJson } from '../shared/benchDoc.ts';
 
 export interface HttpWriteRow {
   readonly name: string;
@@ -29,8 +28,7 @@ export interface HttpWriteReport {
   readonly rows: readonly HttpWriteRow[];
 }
 
-const START = '<!-- bench:httpWrite:start -->';
-const END = '<!-- bench:httpWrite:end -->';
+const { start: START, end: END } = benchMarkers('httpWrite');
 
 const toMarkdown = (report: HttpWriteReport): string =>
   [
@@ -52,22 +50,8 @@ const toMarkdown = (report: HttpWriteReport): string =>
   ].join('\n');
 
 /** Replaces only this part's marked section of docs/benchmarks.md; other parts own theirs. */
-export const writeDoc = async (path: string, report: HttpWriteReport): Promise<void> => {
-  const doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
-  const section = toMarkdown(report);
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? doc.slice(0, start) + section + doc.slice(end + END.length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  const options = (await resolveConfig(path)) ?? {};
-  await writeFile(path, await format(next, { ...options, filepath: path }));
-};
+export const writeDoc = (path: string, report: HttpWriteReport): Promise<void> =>
+  writeDocSection(path, 'httpWrite', toMarkdown(report));
 
-export const writeJson = async (dir: string, report: HttpWriteReport): Promise<string> => {
-  await mkdir(dir, { recursive: true });
-  const path = `${dir}/httpWrite-${report.startedAt.slice(0, 10)}.json`;
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  return path;
-};
+export const writeJson = (dir: string, report: HttpWriteReport): Promise<string> =>
+  writeResultJson(dir, `httpWrite-${report.startedAt.slice(0, 10)}`, report);

@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { format, resolveConfig } from 'prettier';
+import { benchMarkers, writeDocSection, writeResultJson } from '../shared/benchDoc.ts';
 
 export interface ProjectionRow {
   readonly projection: string;
@@ -42,8 +41,7 @@ export interface RebuildReport {
   readonly rows: readonly ProjectionRow[];
 }
 
-const START = '<!-- bench:projectionRebuild:start -->';
-const END = '<!-- bench:projectionRebuild:end -->';
+const { start: START, end: END } = benchMarkers('projectionRebuild');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const toMarkdown = (r: RebuildReport): string => {
@@ -91,21 +89,11 @@ const toMarkdown = (r: RebuildReport): string => {
 
 /** Writes the JSON result and replaces this benchmark's own section of docs/benchmarks.md. */
 export const writeReport = async (root: string, report: RebuildReport): Promise<string> => {
-  await mkdir(`${root}/bench/results`, { recursive: true });
-  const json = `${root}/bench/results/projectionRebuild-${report.startedAt.replaceAll(/[:.]/g, '-')}.json`;
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  const path = `${root}/docs/benchmarks.md`;
-  const doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
-  const section = await format(toMarkdown(report), {
-    ...(await resolveConfig(path)),
-    parser: 'markdown',
-  });
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? doc.slice(0, start) + section.trimEnd() + doc.slice(end + END.length)
-      : `${doc.trimEnd()}\n\n${section}`;
-  await writeFile(path, next);
+  const json = await writeResultJson(
+    `${root}/bench/results`,
+    `projectionRebuild-${report.startedAt.replaceAll(/[:.]/g, '-')}`,
+    report,
+  );
+  await writeDocSection(`${root}/docs/benchmarks.md`, 'projectionRebuild', toMarkdown(report));
   return json;
 };
