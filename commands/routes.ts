@@ -1,4 +1,4 @@
-import type { RouteModule } from '../infra/http/route.ts';
+import type { RouteModule } from './shared/route.ts';
 import { getPlacingHoldRoutes } from './placingHold/route.ts';
 import { getGettingReservationRoute } from './gettingReservation/route.ts';
 import { getConfirmingByVendorRoute } from './confirmingByVendor/route.ts';

@@ -1,4 +1,4 @@
-import type { RouteModule } from '../infra/http/route.ts';
+import type { RouteModule } from '../commands/shared/route.ts';
 import { getCheckAvailabilityRoute } from './checkingAvailability/route.ts';
 import { getBookingReadRoutes } from './gettingBookings/route.ts';
 import { getPricingQuoteRoute } from './pricingQuote/route.ts';

@@ -7,7 +7,7 @@ import {
   type ReservationState,
 } from '../../domain/reservation/state.ts';
 import { reservationStream } from '../../domain/shared/streams.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { executeSlotWrite, type PreparedSlotWrite } from '../shared/claimSlots.ts';
 import type { Checkpoint } from '../shared/eventStore.ts';
 import { loadResourceConfig } from '../shared/loadResource.ts';

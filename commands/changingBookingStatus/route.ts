@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { callerOf, reservationIdParams, WRITE_ERRORS } from '../shared/httpSchemas.ts';
 import { reservationWriteResponse } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { resourceChangesSchema } from '../../domain/resource/changes.ts';
 import { pricingRulesSchema } from '../../domain/pricing/rules.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import {
   expectedVersionOf,
   resourceIdParams,

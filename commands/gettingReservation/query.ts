@@ -2,7 +2,7 @@ import { sagaDecider } from '../../domain/payment/sagaDecider.ts';
 import type { PaymentSagaState } from '../../domain/payment/sagaState.ts';
 import type { Reservation } from '../../domain/reservation/state.ts';
 import { paymentStream } from '../../domain/shared/streams.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { loadStream } from '../shared/commandHandler.ts';
 import { loadAccessibleReservation } from '../shared/reservationAccess.ts';
 import { toReservationBody } from '../shared/reservationBody.ts';

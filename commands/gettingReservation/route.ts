@@ -1,4 +1,4 @@
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { reservationIdParams } from '../shared/httpSchemas.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { getReservation } from './query.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_BLOCKS_PER_IMPORT } from '../../domain/calendar/decide.ts';
 import { sourceStatusSchema } from '../../domain/calendar/events.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { resourceIdParams } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { importBusyTime } from './handler.ts';

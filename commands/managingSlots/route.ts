@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { resourceIdParams } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { applyToSlots, type CommandFor } from './handler.ts';
 import { slotRangeShape, type SlotRange } from './slotRange.ts';
 

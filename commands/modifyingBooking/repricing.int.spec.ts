@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parseStoredEvent } from '../../domain/events/registry.ts';
 import { reservationDecider } from '../../domain/reservation/decider.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { getInMemoryEventStore } from '../../infra/eventStore/memory/inMemoryEventStore.ts';
 import { placeHold } from '../placingHold/handler.ts';
 import { handleCommand } from '../shared/commandHandler.ts';

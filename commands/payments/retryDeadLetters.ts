@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createSagaDecider } from '../../domain/payment/sagaDecider.ts';
 import type { PaymentSagaOptions } from '../../domain/payment/sagaDecide.ts';
 import { paymentStream } from '../../domain/shared/streams.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { handleCommand, type WriteDeps } from '../shared/commandHandler.ts';
 import type { Clock } from '../shared/ports.ts';
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { bookingReferenceStream } from '../../domain/reservation/bookingReferenceClaim.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
 import { ConcurrencyError } from '../../domain/shared/errors.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { getInMemoryEventStore } from '../../infra/eventStore/memory/inMemoryEventStore.ts';
 import { domainEventCodec } from '../shared/eventCodec.ts';
 import type { IdGenerator } from '../shared/ports.ts';

@@ -1,5 +1,5 @@
 import { ConflictError, ForbiddenError } from '../../domain/shared/errors.ts';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 
 /** partnerId of reservations made directly (by a guest or an admin), not through a partner. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/shared/errors.ts';
-import type { RouteModule } from '../../infra/http/route.ts';
-import { defineRoute } from '../../infra/http/route.ts';
+import type { RouteModule } from '../shared/route.ts';
+import { defineRoute } from '../shared/route.ts';
 import type { PaymentSagaDeps } from '../payments/paymentSaga/sagaDeps.ts';
 import { receiveStripeEvent, type InboundStripeEvent, type WebhookInbox } from './handler.ts';
 

@@ -1,7 +1,7 @@
 import { resourceDecider } from '../../domain/resource/resourceDecider.ts';
 import type { ResourceConfigInput } from '../../domain/resource/schema.ts';
 import { resourceStream } from '../../domain/shared/streams.ts';
-import { assertCanAccess } from '../../infra/auth/principal.ts';
+import { assertCanAccess } from '../../domain/access/principal.ts';
 import { expectedRevisionOf, loadStream, retryOnConflict } from '../shared/commandHandler.ts';
 import { toEventsToAppend } from '../shared/eventCodec.ts';
 import type { ResourceWriteAnswer } from '../shared/resourceAdmin.ts';

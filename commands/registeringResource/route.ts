@@ -1,5 +1,5 @@
 import { resourceConfigSchema } from '../../domain/resource/schema.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { resourceIdParams, resourceWriteAnswerSchema } from '../shared/resourceAdmin.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { registerResource } from './handler.ts';

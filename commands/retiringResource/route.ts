@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../shared/route.ts';
 import {
   resourceIdParams,
   resourceWriteAnswerSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { Caller } from './writeMetadata.ts';
 
 /** Stream-safe ids (the `.` separates a slot stream's resource id from its key). */

@@ -7,7 +7,7 @@ import {
   type Access,
   type Ownership,
   type Principal,
-} from '../../infra/auth/principal.ts';
+} from '../../domain/access/principal.ts';
 import { loadStream, type WriteDeps } from './commandHandler.ts';
 
 export interface LoadedReservation {

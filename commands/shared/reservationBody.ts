@@ -1,6 +1,6 @@
 import type { Reservation } from '../../domain/reservation/state.ts';
 import { amountOwed } from '../../domain/reservation/state.ts';
-import type { HttpResponse } from '../../infra/http/errorResponse.ts';
+import type { HttpResponse } from './route.ts';
 import type { Checkpoint } from './eventStore.ts';
 
 /** The reservation as write responses show it (seed 004 field names, plus seed 002's version). */

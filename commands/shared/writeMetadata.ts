@@ -1,4 +1,4 @@
-import type { Principal } from '../../infra/auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { EventMetadata } from './eventStore.ts';
 
 /** Who asked and through which request: what every event a write appends carries. */

@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { UnauthenticatedError } from '../../domain/shared/errors.ts';
-import { isRole, type Principal } from './principal.ts';
+import { isRole, type Principal } from '../../domain/access/principal.ts';
 
 const ISSUER = 'booking-ledger';
 const AUDIENCE = 'booking-ledger-api';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { defineRoute } from '../http/route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { bearer, postJson, startTestApp, type TestApp } from '../http/testing.ts';
-import { assertCanAccess } from './principal.ts';
+import { assertCanAccess } from '../../domain/access/principal.ts';
 
 type Tokens = { accessToken: string; refreshToken: string; expiresIn: number };
 

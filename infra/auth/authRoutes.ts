@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineRoute, type RouteModule } from '../http/route.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import type { AuthService } from './authService.ts';
-import { ROLES, type Role } from './principal.ts';
+import { ROLES, type Role } from '../../domain/access/principal.ts';
 import { ValidationError } from '../../domain/shared/errors.ts';
 
 const tokenPair = z.object({

@@ -3,7 +3,7 @@ import type { Pool } from '../postgres/pool.ts';
 import { createAccessTokens } from './accessTokens.ts';
 import { getCredentialStore, sha256, type NewApiKey, type UserRecord } from './credentialStore.ts';
 import { hashPassword, verifyPassword, type PasswordHashOptions } from './passwords.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal, Role } from '../../domain/access/principal.ts';
 import { createRefreshTokens } from './refreshTokens.ts';
 
 export interface AuthServiceOptions {

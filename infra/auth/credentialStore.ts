@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError } from '../../domain/shared/errors.ts';
 import type { Queryable } from '../postgres/pool.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal, Role } from '../../domain/access/principal.ts';
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 

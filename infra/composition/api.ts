@@ -12,7 +12,7 @@ import { ensureAdminApiKey } from '../auth/credentialStore.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
 import { createFastPathServer } from '../http/fastPath.ts';
-import type { RouteModule } from '../http/route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 import { createReadinessCheck } from '../http/readiness.ts';
 import { createIdempotency } from '../idempotency/idempotency.ts';
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';

@@ -7,7 +7,7 @@ import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { bookingsProjection } from '../../projections/bookings/project.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
 import { ConflictError } from '../../domain/shared/errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/projectionRunner.ts';

@@ -13,7 +13,7 @@ import { UnavailableError } from '../../domain/shared/errors.ts';
 import { ledgerProjection } from '../../projections/ledger/project.ts';
 import { getLedgerReportRoute } from '../../queries/readingLedger/route.ts';
 import type { Config } from '../config/config.ts';
-import type { RouteModule } from '../http/route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 import type { Logger } from '../observability/logger.ts';
 import { parsePaymentScript, createPaymentScript } from '../payments/simulated/paymentScript.ts';
 import { getSimulatedPaymentGateway } from '../payments/simulated/simulatedPaymentGateway.ts';

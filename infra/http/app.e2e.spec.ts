@@ -12,7 +12,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../../domain/shared/errors.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { bearer, postJson, startTestApp, type TestApp } from './testing.ts';
 
 const throwers: Record<string, () => never> = {

@@ -10,10 +10,10 @@ import {
   createRequestLogging,
   type RequestContexts,
 } from './requestContext.ts';
-import { toExpressPath, type RouteModule } from './route.ts';
+import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts';
 import { createRouteHandler } from './routeHandler.ts';
 
-export type { RouteModule } from './route.ts';
+export type { RouteModule } from '../../commands/shared/route.ts';
 
 export interface HttpAppDeps {
   readonly logger: Logger;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpResponse } from '../../commands/shared/route.ts';
 import {
   ConcurrencyError,
   ConflictError,
@@ -36,11 +37,7 @@ export interface ErrorEnvelope {
   };
 }
 
-export interface HttpResponse {
-  readonly status: number;
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type { HttpResponse };
 
 /** The envelope schema, for the OpenAPI document. */
 export const errorEnvelopeSchema = z.object({

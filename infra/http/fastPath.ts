@@ -8,12 +8,12 @@ import {
 } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { Histogram, type Registry } from 'prom-client';
-import { assertRole } from '../auth/principal.ts';
+import { assertRole } from '../../domain/access/principal.ts';
 import type { Logger } from '../observability/logger.ts';
 import { toErrorResponse } from './errorResponse.ts';
 import { applyFastRateLimit, sendJson } from './fastPathResponse.ts';
 import type { Authenticator, RateLimitDecision, RequestRateLimiter } from './ports.ts';
-import type { RouteModule } from './route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 
 /** What the lean handler shares with the Express app: the same ports, so the same answers. */
 export interface FastPathDeps {

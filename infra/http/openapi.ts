@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorEnvelopeSchema } from './errorResponse.ts';
-import type { RouteModule } from './route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 
 type JsonSchema = Record<string, unknown>;
 

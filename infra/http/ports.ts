@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { HttpResponse } from './errorResponse.ts';
 
 /** Resolves the Authorization header; the HTTP layer's view of infra/auth. */

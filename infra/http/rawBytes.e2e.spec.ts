@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { postJson, startTestApp, type TestApp } from './testing.ts';
 
 describe('HTTP rawBytes routes: the handler sees the exact bytes', function () {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { RateLimitDecision } from './ports.ts';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ValidationError } from '../../domain/shared/errors.ts';
-import { assertRole } from '../auth/principal.ts';
+import { assertRole } from '../../domain/access/principal.ts';
 import { HttpError, toErrorResponse, type HttpResponse } from './errorResponse.ts';
 import type { Authenticator, Idempotency, RequestRateLimiter } from './ports.ts';
 import { applyRateLimit } from './rateLimitHeaders.ts';
 import type { RequestContexts } from './requestContext.ts';
-import type { RouteModule } from './route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 
 export interface RouteHandlerDeps {
   readonly auth: Authenticator;

@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createRedisRateLimiter, type WindowLimit } from '../rateLimit/rateLimiter.ts';
 import { createHttpApp } from './app.ts';
 import { createReadinessCheck } from './readiness.ts';
-import type { RouteModule } from './route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 

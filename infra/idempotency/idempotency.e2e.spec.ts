@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ConflictError } from '../../domain/shared/errors.ts';
-import { defineRoute } from '../http/route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { bearer, postJson, startTestApp, type TestApp } from '../http/testing.ts';
 
 /** A route whose executions are counted, with scripted outcomes. */

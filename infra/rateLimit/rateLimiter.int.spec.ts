@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { defineRoute } from '../http/route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { bearer, postJson, startTestApp, TEST_REDIS_URL, type TestApp } from '../http/testing.ts';
 import { createRedisRateLimiter } from './rateLimiter.ts';
 

@@ -5,7 +5,7 @@ import type { EventStore } from '../../commands/shared/eventStore.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { createManualClock, testIds } from '../../commands/shared/testing/fixedIds.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
-import type { RouteModule } from '../http/route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
 import {
   bearer,
   postJson,

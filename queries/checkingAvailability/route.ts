@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/shared/errors.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { idSchema, localDateSchema } from '../shared/httpSchemas.ts';
 import type { Period } from '../../domain/availability/period.ts';
 import type { ReadContext } from '../shared/readContext.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/shared/errors.ts';
-import { canAccess, type Principal } from '../../infra/auth/principal.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { canAccess, type Principal } from '../../domain/access/principal.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { findBookings, type BookingKey, type BookingReadDeps, type BookingView } from './query.ts';
 
 /** How long a read waits for the projection to reach `X-Min-Position`, ms. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toEpochMillis } from '../../domain/shared/time.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import {
   guestQuery,
   idSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertCanAccess, ROLES } from '../../infra/auth/principal.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { assertCanAccess, ROLES } from '../../domain/access/principal.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { idSchema } from '../shared/httpSchemas.ts';
 import type { ReadSideDeps } from '../shared/ports.ts';
 import { createReadContext, type ReadContext } from '../shared/readContext.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RouteModule } from '../../infra/http/route.ts';
-import { defineRoute } from '../../infra/http/route.ts';
+import type { RouteModule } from '../../commands/shared/route.ts';
+import { defineRoute } from '../../commands/shared/route.ts';
 import { LEDGER_ACCOUNTS } from '../../projections/ledger/accounts.ts';
 import type { Sql } from '../../projections/shared/projection.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertCanAccess } from '../../infra/auth/principal.ts';
-import { defineRoute, type RouteModule } from '../../infra/http/route.ts';
+import { assertCanAccess } from '../../domain/access/principal.ts';
+import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { booleanQuery, idSchema, instantSchema } from '../shared/httpSchemas.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../domain/shared/errors.ts';
+import { ForbiddenError } from '../shared/errors.ts';
 
 export const ROLES = ['guest', 'vendor', 'partner', 'admin', 'auditor', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ForbiddenError } from '../../domain/shared/errors.ts';
+import { ForbiddenError } from '../shared/errors.ts';
 import { assertCanAccess, assertRole, canAccess, ROLES, type Principal } from './principal.ts';
 
 describe('principal guards', () => {

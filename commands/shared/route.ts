@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { UnauthenticatedError, ValidationError } from '../../domain/shared/errors.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { Principal, Role } from '../auth/principal.ts';
-import type { HttpResponse } from './errorResponse.ts';
+import type { Principal, Role } from '../../domain/access/principal.ts';
+
+/** What a route answers: a status, an optional JSON body and headers. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type LogFn = (fields: object, message?: string) => void;
+/** The structured logger a route gets (pino's shape); never log bodies, they carry PII. */
+export interface Logger {
+  readonly debug: LogFn;
+  readonly info: LogFn;
+  readonly warn: LogFn;
+  readonly error: LogFn;
+}
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Roles allowed to call the route, or 'public' for no authentication. */
