@@ -107,7 +107,7 @@ export const createFastPathServer = (
         applyFastRateLimit(
           headers,
           limits,
-          await deps.rateLimiter.checkPrincipal(principal.id),
+          await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
           'principal',
         );
       }

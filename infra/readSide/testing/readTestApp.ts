@@ -27,6 +27,7 @@ import {
   createUnlimitedRateLimiter,
   type WindowLimit,
 } from '../../rateLimit/rateLimiter.ts';
+import { redisKeys } from '../../redisKeys.ts';
 import { createReadSide } from '../readSide.ts';
 import { createOwnDatabase } from './ownDatabase.ts';
 
@@ -60,6 +61,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   await ownRedis.start();
   const runnerRedis = createFastFailRedis(ownRedis.port);
   const readRedis = createFastFailRedis(ownRedis.port);
+  const keys = redisKeys(`test:${randomBytes(6).toString('hex')}:`);
   const limiterRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   limiterRedis.on('error', () => undefined);
   const clock = createManualClock(options.start ?? '2026-12-01T09:00:00.000Z');
@@ -75,6 +77,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis: runnerRedis,
+    redisKeys: keys,
     flushMs: 5,
     pollIntervalMs: 50,
     leaseRetryMs: 100,
@@ -83,6 +86,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   const readSide = createReadSide({
     pool: db.pool,
     redis: readRedis,
+    redisKeys: keys,
     store,
     clock,
     redisCheckIntervalMs: 100,
@@ -108,7 +112,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
         redis: limiterRedis,
         logger,
         registry,
-        prefix: `test:${randomBytes(6).toString('hex')}:rl:`,
+        keys,
         perIp: options.perIp ?? { limit: 1_000_000, windowSeconds: 60 },
         perPrincipal: { limit: 1_000_000, windowSeconds: 60 },
       });
@@ -143,6 +147,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     logs,
     redis: ownRedis,
     readRedis,
+    redisKeys: keys,
     hot: readSide.deps.hot,
     /** A fresh partner API key. */
     createPartnerKey: async (partnerId = `partner-${randomUUID().slice(0, 8)}`) => {
