@@ -5,6 +5,7 @@ import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
 import { startApi } from './composition/api.ts';
+import { selectEventStore } from './composition/eventStore.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
 import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
@@ -15,7 +16,6 @@ import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase } from './database.ts';
-import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -44,8 +44,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const roles = parseRoles(config.ROLES);
   const database = await openDatabase(config, logger);
   const { pool } = database;
-  for (const projection of POSTGRES_PROJECTIONS) await ensureLiveVersion(pool, projection);
   const registry = createMetricsRegistry();
+  const log = selectEventStore(config, database, registry);
+  try {
+    await log.verifyReachable();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  for (const projection of POSTGRES_PROJECTIONS) await ensureLiveVersion(pool, projection);
   const stopStoreMetrics = registerStoreMetrics(registry, pool);
   const redis: Redis | undefined = config.REDIS_URL
     ? createRedisClient(config.REDIS_URL, logger)
@@ -54,11 +61,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
     : undefined;
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
-  const store = getPostgresEventStore(pool, {
-    schema: database.schema,
-    connectionString: database.connectionString,
-    registry,
-  });
+  const { store } = log;
   const writeSide: WriteSide = {
     store,
     codec: domainEventCodec,
@@ -80,6 +83,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     redisProjections: REDIS_PROJECTIONS,
     redis,
     redisKeys,
+    log: log.projectionLog,
     registry,
     logger,
   });
@@ -111,13 +115,17 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         pool,
         redis,
         redisKeys,
+        projectionLog: log.projectionLog,
         registry,
         writeSide,
         projections,
         extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
       })
     : undefined;
-  logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
+  logger.info(
+    { roles: [...roles], embeddedDatabase: database.embedded, eventStore: log.kind },
+    'started',
+  );
   return {
     url: api?.url,
     adminApiKeyFile: embeddedAdmin?.file,
@@ -129,6 +137,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();
+      await log.close();
       await database.close();
     },
   };

@@ -18,6 +18,7 @@ import { createIdempotency } from '../idempotency/idempotency.ts';
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Pool } from '../postgres/pool.ts';
+import type { ProjectionLog } from '../projections/projectionLog.ts';
 import type { ProjectionRunner } from '../projections/projectionRunner.ts';
 import { createReadSide } from '../readSide/readSide.ts';
 import { createMemoryRateLimiter } from '../rateLimit/memoryRateLimiter.ts';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   readonly redis: Redis | undefined;
   /** The install's Redis keys; required with `redis`. */
   readonly redisKeys: RedisKeys | undefined;
+  /** Where read-your-writes waits read the log; undefined → the PostgreSQL events table. */
+  readonly projectionLog?: ProjectionLog | undefined;
   readonly registry: Registry;
   readonly writeSide: WriteSide;
   readonly projections: ProjectionRunner;
@@ -70,6 +73,7 @@ export const startApi = async (
     pool,
     redis,
     redisKeys,
+    log: deps.projectionLog,
     store: deps.writeSide.store,
     clock: deps.writeSide.clock,
     surgeEnabled: config.SURGE_ENABLED,

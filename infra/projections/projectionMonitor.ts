@@ -7,6 +7,7 @@ import type { Readiness } from '../http/ports.ts';
 import type { Queryable } from '../postgres/pool.ts';
 import { hasReached, measureLag, type Lag } from './frontier.ts';
 import type { RedisKeys } from '../redisKeys.ts';
+import type { ProjectionLog } from './projectionLog.ts';
 import { loadRedisCheckpoint } from './redisProjector.ts';
 import { checkpointName, readVersion } from './versions.ts';
 
@@ -30,6 +31,8 @@ export interface MonitorDeps {
   readonly redis?: Redis | undefined;
   /** The install's Redis keys; required with `redis`. */
   readonly redisKeys?: RedisKeys | undefined;
+  /** Where the log is read from (frontiers, lag); default the PostgreSQL events table. */
+  readonly log?: Pick<ProjectionLog, 'hasReached' | 'measureLag'> | undefined;
   readonly registry?: Registry | undefined;
   readonly projections: readonly MonitoredProjection[];
   /** A frontier that has not moved for this long while events wait is stalled, ms. Default 30 000. */
@@ -43,6 +46,12 @@ export interface MonitorDeps {
  */
 export const createProjectionMonitor = (deps: MonitorDeps) => {
   const stallAfterMs = deps.stallAfterMs ?? 30_000;
+  const log = deps.log ?? {
+    hasReached: (filter: EventFilter, checkpoint: Checkpoint | undefined, target: Checkpoint) =>
+      hasReached(deps.db, filter, checkpoint, target),
+    measureLag: (filter: EventFilter, checkpoint: Checkpoint | undefined) =>
+      measureLag(deps.db, filter, checkpoint),
+  };
   const byName = new Map(deps.projections.map((p) => [p.name, p]));
   const seen = new Map<string, { checkpoint: Checkpoint | undefined; since: number }>();
   const gauges = deps.registry && {
@@ -89,7 +98,7 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
 
   const statusOf = async (projection: MonitoredProjection): Promise<ProjectionStatus> => {
     const { version, checkpoint } = await checkpointOf(projection);
-    const lag = await measureLag(deps.db, projection.filter, checkpoint);
+    const lag = await log.measureLag(projection.filter, checkpoint);
     const previous = seen.get(projection.name);
     if (!previous || previous.checkpoint !== checkpoint || lag.events === 0) {
       seen.set(projection.name, { checkpoint, since: Date.now() });
@@ -164,7 +173,7 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { checkpoint } = await checkpointOf(projection);
-        if (await hasReached(deps.db, projection.filter, checkpoint, target)) {
+        if (await log.hasReached(projection.filter, checkpoint, target)) {
           return { reached: true, position: laterOf(checkpoint, target) };
         }
         if (Date.now() >= deadline) return { reached: false, position: checkpoint };

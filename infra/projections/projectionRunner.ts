@@ -15,7 +15,7 @@ import { ProjectionVersionSwappedError } from './versions.ts';
 
 export interface ProjectionRunnerOptions extends Pick<
   ProjectorDeps,
-  'batchSize' | 'flushMs' | 'pollIntervalMs'
+  'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log'
 > {
   readonly pool: Pool;
   /** For the subscriptions' LISTEN connections and the lease connections. */
@@ -72,6 +72,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     checkpoints,
     redis: options.redis,
     redisKeys,
+    log: options.log,
     registry: options.registry,
     stallAfterMs: options.stallAfterMs,
     projections: [

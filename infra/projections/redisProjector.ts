@@ -2,9 +2,8 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { RedisProjection } from '../../projections/shared/projection.ts';
-import { subscribePostgres } from '../eventStore/postgres/subscription.ts';
 import type { RedisKeys } from '../redisKeys.ts';
-import type { ProjectorDeps } from './postgresProjector.ts';
+import { logOf, type ProjectorDeps } from './postgresProjector.ts';
 
 // Positions "<xid>:<gpos>" compared as (xid, gpos) pairs of unbounded integers:
 // Lua numbers are doubles, so digits are compared as strings (length first).
@@ -106,7 +105,7 @@ export const loadRedisCheckpoint = async (
 export const projectRedis = (
   deps: Pick<
     ProjectorDeps,
-    'pool' | 'connectionString' | 'schema' | 'batchSize' | 'flushMs' | 'pollIntervalMs'
+    'pool' | 'connectionString' | 'schema' | 'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log'
   >,
   redis: Redis,
   keys: RedisKeys,
@@ -114,16 +113,7 @@ export const projectRedis = (
 ): Observable<Checkpoint> =>
   defer(() => loadRedisCheckpoint(redis, keys, projection.name)).pipe(
     switchMap((start) =>
-      subscribePostgres(
-        {
-          pool: deps.pool,
-          connectionString: deps.connectionString,
-          schema: deps.schema,
-          subscriptionName: `projection:${projection.name}`,
-          ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
-        },
-        { ...(start === undefined ? {} : { from: start }), filter: projection.filter },
-      ),
+      logOf(deps).subscribe(`projection:${projection.name}`, start, projection.filter),
     ),
     bufferTime(deps.flushMs ?? 20, null, deps.batchSize ?? 500),
     filter((batch) => batch.length > 0),

@@ -19,6 +19,7 @@ import type { Pool } from '../postgres/pool.ts';
 import { createProjectionMonitor } from '../projections/projectionMonitor.ts';
 import { createLiveTableResolver } from '../projections/readSide.ts';
 import { toSql } from '../projections/versions.ts';
+import type { ProjectionLog } from '../projections/projectionLog.ts';
 import { keysFor, type RedisKeys } from '../redisKeys.ts';
 import { createRedisHotAvailability } from './redisHotAvailability.ts';
 
@@ -28,6 +29,8 @@ export interface ReadSideOptions {
   readonly redis: Redis | undefined;
   /** The install's Redis keys; required with `redis`. */
   readonly redisKeys?: RedisKeys | undefined;
+  /** Where the log is read from (read-your-writes frontiers); default the PostgreSQL events table. */
+  readonly log?: ProjectionLog | undefined;
   /** Reads calendar streams (imported busy time has no read model of its own yet). */
   readonly store: Pick<EventStore, 'readStream'>;
   readonly clock: ReadClock;
@@ -65,6 +68,7 @@ export const createReadSide = (options: ReadSideOptions) => {
     checkpoints: getPostgresCheckpointStore(pool),
     redis,
     redisKeys,
+    log: options.log,
     projections: [
       ...Object.values(TABLES).map((p) => ({
         name: p.name,
