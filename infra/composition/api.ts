@@ -81,8 +81,8 @@ export const startApi = async (
   readSide.start();
   const readRoutes = getReadRoutes(readSide.deps);
   const limits = {
-    perPrincipal: { limit: config.RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE, windowSeconds: 60 },
-    perIp: { limit: config.RATE_LIMIT_PER_IP_PER_MINUTE, windowSeconds: 60 },
+    perPrincipal: { limit: config.RATE_LIMIT_PER_PRINCIPAL, windowSeconds: 60 },
+    perIp: { limit: config.RATE_LIMIT_PER_IP, windowSeconds: 60 },
   };
   // Without Redis the limits are counted per instance, in memory.
   const rateLimiter = redisWithKeys

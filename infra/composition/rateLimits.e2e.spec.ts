@@ -37,8 +37,8 @@ describe('rate limits of the composed server without REDIS_URL (per instance, in
       DATABASE_SCHEMA: schema,
       DATABASE_POOL_SIZE: '4',
       ADMIN_API_KEY: adminKey,
-      RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE: '4',
-      RATE_LIMIT_PER_IP_PER_MINUTE: '500',
+      RATE_LIMIT_PER_PRINCIPAL: '4',
+      RATE_LIMIT_PER_IP: '500',
       ROLES: 'api',
       PORT: '0',
     });
@@ -51,7 +51,7 @@ describe('rate limits of the composed server without REDIS_URL (per instance, in
     await pool.end();
   });
 
-  it('limits each principal to RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE with X-RateLimit-* and a 429 envelope', async () => {
+  it('limits each principal to RATE_LIMIT_PER_PRINCIPAL with X-RateLimit-* and a 429 envelope', async () => {
     const plain = await createKey({ role: 'partner', partnerId: 'acme', label: 'plain' });
     expect(plain.rateLimitPerMinute).to.equal(null);
     const first = await call(plain.apiKey);

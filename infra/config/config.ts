@@ -58,10 +58,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters')
     .optional(),
-  /** Seed 001: requests a minute per principal (user or API key without its own limit). */
-  RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Seed 001: requests a minute per principal (a user, or an API key without its own limit). */
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Seed 001: requests a minute per client IP, counted before authentication. */
-  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** EventStoreDB connection string; when set, the EventStoreDB adapter is available. */
   EVENTSTORE_URL: optionalUrl(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
   /** Stripe secret key; when absent the simulated payment gateway is used. */
