@@ -260,4 +260,11 @@ describe('timed availability', () => {
     expect(() => timedAvailability({ ...base, to: base.from })).to.throw(ValidationError);
     expect(() => timedAvailability({ ...base, slotMinutes: 3 })).to.throw(ValidationError);
   });
+
+  it('refuses a window to the year 9999 from its length, before walking its days', function () {
+    this.timeout(1_000);
+    expect(() => timedAvailability({ ...base, to: ms('9999-12-31T00:00:00Z') }))
+      .to.throw(ValidationError)
+      .with.property('code', 'RANGE_TOO_LONG');
+  });
 });
