@@ -11,6 +11,7 @@ import {
   type RequestContexts,
 } from './requestContext.ts';
 import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts';
+import { assertSafeInput } from '../../commands/shared/inputGuard.ts';
 import { createRouteHandler } from './routeHandler.ts';
 
 export type { RouteModule } from '../../commands/shared/route.ts';
@@ -97,6 +98,11 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
       type: ['application/json', 'application/*+json'],
     }),
   );
+  // Too deep or carrying NUL: refused before anything walks the body (the idempotency hash, zod).
+  app.use((req, _res, next) => {
+    assertSafeInput('body', req.body);
+    next();
+  });
 
   const router = express.Router();
   const seen = new Set<string>();

@@ -142,6 +142,14 @@ const toDomainError = (error: unknown): DomainError | undefined => {
     });
   }
   if (isBodyParserError(error)) return fromBodyParser(error);
+  // The router's "Failed to decode param" (a path segment such as %ff that is not UTF-8).
+  if (error instanceof URIError) {
+    return new HttpError(
+      400,
+      'MALFORMED_URL',
+      'A path segment is not valid percent-encoded UTF-8; encode the id with encodeURIComponent.',
+    );
+  }
   return undefined;
 };
 

@@ -12,6 +12,7 @@ import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createRedisRateLimiter, type WindowLimit } from '../rateLimit/rateLimiter.ts';
 import { createHttpApp } from './app.ts';
+import { answerClientErrorsWithEnvelope } from './clientError.ts';
 import { createReadinessCheck } from './readiness.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -110,6 +111,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithEnvelope(server, logger);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
