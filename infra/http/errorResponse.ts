@@ -154,6 +154,29 @@ const toDomainError = (error: unknown): DomainError | undefined => {
 };
 
 /**
+ * Logs a refusal as what it is: anything the error family does not know is a
+ * bug (error, with the stack); a known 5xx — a dependency or a setting
+ * missing, such as STRIPE_WEBHOOK_SECRET — is a warning with its code; a 4xx
+ * is the caller's and is not logged here.
+ */
+export const logFailure = (
+  logger: {
+    error: (fields: object, message: string) => void;
+    warn: (fields: object, message: string) => void;
+  },
+  error: unknown,
+  response: HttpResponse,
+): void => {
+  const known = toDomainError(error);
+  if (known === undefined) logger.error({ err: error }, 'unhandled error (a bug)');
+  else if (response.status >= 500)
+    logger.warn(
+      { code: known.code, status: response.status, reason: known.message },
+      'request refused: a dependency or setting is unavailable',
+    );
+};
+
+/**
  * The one mapping from anything thrown to a response: the DomainError family,
  * zod errors and body-parser errors become 4xx/503 envelopes; everything else
  * is a 500 (a bug), whose details never leak.

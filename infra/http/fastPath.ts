@@ -11,7 +11,7 @@ import { Histogram, type Registry } from 'prom-client';
 import { assertRole } from '../../domain/access/principal.ts';
 import type { Logger } from '../observability/logger.ts';
 import { answerClientErrorsWithEnvelope } from './clientError.ts';
-import { toErrorResponse } from './errorResponse.ts';
+import { logFailure, toErrorResponse } from './errorResponse.ts';
 import { applyFastRateLimit, sendJson } from './fastPathResponse.ts';
 import type { Authenticator, RateLimitDecision, RequestRateLimiter } from './ports.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
@@ -125,7 +125,7 @@ export const createFastPathServer = (
       sendJson(req, res, response, headers);
     } catch (error) {
       const response = toErrorResponse(error, requestId);
-      if (response.status >= 500) logger.error({ err: error }, 'unhandled error (a bug)');
+      logFailure(logger, error, response);
       sendJson(req, res, response, headers);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
