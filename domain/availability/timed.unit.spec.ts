@@ -267,4 +267,18 @@ describe('timed availability', () => {
       .to.throw(ValidationError)
       .with.property('code', 'RANGE_TOO_LONG');
   });
+
+  it('says EXCEEDS_CAPACITY when more units are asked than a slot has at all, booked or not', () => {
+    const capacity = base.resource.capacity;
+    const booking = {
+      reservationId: 'b1',
+      start: ms('2026-12-07T15:00:00Z'),
+      end: ms('2026-12-07T16:00:00Z'),
+      quantity: 1,
+    };
+    const slots = bySlot({ ...base, quantity: capacity + 1, bookings: [booking] });
+    expect(slots['10:00']?.reasons).to.deep.equal(['EXCEEDS_CAPACITY']);
+    expect(slots['11:00']?.reasons).to.deep.equal(['EXCEEDS_CAPACITY']);
+    expect(slots['11:00']?.isAvailable).to.equal(false);
+  });
 });
