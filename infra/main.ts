@@ -23,6 +23,7 @@ import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
+import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -49,6 +50,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const redis: Redis | undefined = config.REDIS_URL
     ? createRedisClient(config.REDIS_URL, logger)
     : undefined;
+  const redisKeys = redis
+    ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
+    : undefined;
+  if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const store = getPostgresEventStore(pool, {
     schema: database.schema,
     connectionString: database.connectionString,
@@ -74,6 +79,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis,
+    redisKeys,
     registry,
     logger,
   });
@@ -104,6 +110,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         pool,
         redis,
+        redisKeys,
         registry,
         writeSide,
         projections,

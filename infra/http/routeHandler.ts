@@ -64,7 +64,7 @@ export const createRouteHandler =
       applyRateLimit(
         res,
         context,
-        await deps.rateLimiter.checkPrincipal(principal.id),
+        await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
         'principal',
       );
     const accepted = [
