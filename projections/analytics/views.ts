@@ -14,6 +14,8 @@ export const analyticsViews = (names: TableNames): Readonly<Record<string, strin
   const b = tableOf(names, 'analytics_bookings');
   const l = tableOf(names, 'analytics_lines');
   return {
+    resources: `
+      SELECT id, vendor_id, kind, zone, currency, capacity, jurisdiction, status FROM ${r}`,
     occupancy: `
       SELECT s.resource_id, r.vendor_id, r.kind, s.local_date, s.slot_hour,
              sum(s.capacity)::bigint AS capacity,
