@@ -4,6 +4,7 @@ import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
+import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
 import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
@@ -114,7 +115,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: [
+          ...getPaymentRoutes(paymentSaga, config, pool),
+          ...getAnalystRoutes({ pool, schema: database.schema }),
+        ],
       })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
