@@ -19,6 +19,7 @@ import { openDatabase } from './database.ts';
 import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
+import { getCompensationFailures } from './observability/compensationFailures.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
@@ -66,6 +67,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    compensationFailures: getCompensationFailures(registry, logger),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
