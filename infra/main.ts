@@ -4,6 +4,7 @@ import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
+import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
 import { selectEventStore } from './composition/eventStore.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
@@ -18,6 +19,7 @@ import type { Config } from './config/config.ts';
 import { openDatabase } from './database.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
+import { getCompensationFailures } from './observability/compensationFailures.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
@@ -68,6 +70,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    compensationFailures: getCompensationFailures(registry, logger),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
@@ -119,7 +122,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: [
+          ...getPaymentRoutes(paymentSaga, config, pool),
+          ...getAnalystRoutes({ pool, schema: database.schema }),
+        ],
       })
     : undefined;
   logger.info(

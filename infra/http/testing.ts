@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createRedisRateLimiter, type WindowLimit } from '../rateLimit/rateLimiter.ts';
 import { redisKeys } from '../redisKeys.ts';
 import { createHttpApp } from './app.ts';
+import { answerClientErrorsWithEnvelope } from './clientError.ts';
 import { createReadinessCheck } from './readiness.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -111,6 +112,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithEnvelope(server, logger);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {

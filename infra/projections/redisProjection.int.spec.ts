@@ -126,8 +126,16 @@ describe('Redis availability projection', function () {
 
     await server.start();
     // the checkpoint survived in Redis (AOF), so the catch-up starts there, not at the start
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const resumedFrom = await loadRedisCheckpoint(redis, keys, 'availability.redis');
+    let resumedFrom: string | undefined;
+    for (
+      const deadline = Date.now() + 10_000;
+      resumedFrom === undefined && Date.now() < deadline;
+    ) {
+      resumedFrom = await loadRedisCheckpoint(redis, keys, 'availability.redis').catch(
+        () => undefined,
+      );
+      if (resumedFrom === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(resumedFrom, 'checkpoint kept in Redis').to.be.a('string');
     expect(comparePostgresCheckpoints(resumedFrom ?? '0:0', first)).to.be.at.least(0);
     expect((await runner.waitForPosition('availability.redis', second, 15_000)).reached).to.equal(

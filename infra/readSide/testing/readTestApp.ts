@@ -16,6 +16,7 @@ import { createAuthService } from '../../auth/authService.ts';
 import { ensureAdminApiKey } from '../../auth/credentialStore.ts';
 import { getPostgresEventStore } from '../../eventStore/postgres/postgresEventStore.ts';
 import { createHttpApp } from '../../http/app.ts';
+import { answerClientErrorsWithEnvelope } from '../../http/clientError.ts';
 import { createFastPathServer } from '../../http/fastPath.ts';
 import { createReadinessCheck } from '../../http/readiness.ts';
 import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
@@ -127,6 +128,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     readiness: createReadinessCheck({ db: db.pool, redis: readRedis }),
   });
   const expressServer = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithEnvelope(expressServer, logger);
   await once(expressServer, 'listening');
   const fastServer = createFastPathServer(app, fastReadRoutes(readRoutes), {
     auth,
