@@ -127,6 +127,7 @@ describe('API key management (e2e)', () => {
     await expectError(await as(keys['vendor']?.apiKey ?? '', ''), 403, 'FORBIDDEN');
     const acme = keys['acme1']?.apiKey ?? '';
     for (const target of ['globex', 'acmeAdmin']) {
+      await expectError(await as(acme, `/${keys[target]?.id}`), 404, 'API_KEY_NOT_FOUND');
       await expectError(await as(acme, `/${keys[target]?.id}`, 'DELETE'), 404, 'API_KEY_NOT_FOUND');
       await expectError(
         await as(acme, `/${keys[target]?.id}/rotate`, 'POST'),
@@ -181,6 +182,19 @@ describe('API key management (e2e)', () => {
     expect(rotated.id).not.to.equal(old.id);
     expect(rotated.apiKey).not.to.equal(old.apiKey);
     expect((await whoami(old.apiKey)).status).to.equal(401);
+    const location = res.headers.get('location') ?? '';
+    expect(location).to.equal(`/api/v1/admin/api-keys/${rotated.id}`);
+    const shown = apiKeyView
+      .strict()
+      .parse(
+        await (
+          await fetch(`${app.baseUrl}${location}`, { headers: bearer(rotated.apiKey) })
+        ).json(),
+      );
+    const { apiKey: secret, ...view } = rotated;
+    expect(shown).to.deep.equal(view);
+    expect(secret).to.be.a('string');
+    expect(JSON.stringify(shown)).not.to.include(rotated.apiKey);
     expect(await (await whoami(rotated.apiKey)).json()).to.deep.equal({
       id: rotated.id,
       role: 'partner',

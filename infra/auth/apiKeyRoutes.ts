@@ -100,6 +100,19 @@ export const getApiKeyRoutes = (auth: AuthService): RouteModule[] => [
     },
   }),
   defineRoute({
+    method: 'get',
+    path: '/api/v1/admin/api-keys/{id}',
+    summary: 'One API key (never its secret): any key for an admin, its own for a partner.',
+    tags: ['admin'],
+    auth: PARTNER_OR_ADMIN,
+    params: z.object({ id: keyId }),
+    responses: { 200: { description: 'The key.', body: apiKeyView }, 404: notFoundResponse },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await auth.apiKeys.get(params.id, scopeOf(principal)),
+    }),
+  }),
+  defineRoute({
     method: 'delete',
     path: '/api/v1/admin/api-keys/{id}',
     summary: 'Revoke an API key at once (idempotent: a revoked key answers as it is).',

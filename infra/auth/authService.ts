@@ -223,6 +223,7 @@ export const createAuthService = (options: AuthServiceOptions) => {
      */
     apiKeys: {
       list: apiKeyStore.list,
+      get: apiKeyStore.get,
       revoke: async (id: string, scope: ApiKeyScope) => {
         const key = await apiKeyStore.revoke(id, scope, now());
         forgetApiKey(id);
