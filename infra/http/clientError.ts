@@ -8,7 +8,7 @@ import { HttpError, toErrorResponse } from './errorResponse.ts';
 const MAX_HEADER_BYTES = 16 * 1024;
 
 const refusalOf = (code: string | undefined): HttpError => {
-  switch (code) {
+  switch (code ?? '') {
     case 'HPE_HEADER_OVERFLOW':
       return new HttpError(
         431,
