@@ -78,7 +78,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
   });
   if (roles.has('projector')) projections.start();
-  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger });
+  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
         store,
