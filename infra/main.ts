@@ -6,7 +6,11 @@ import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.
 import { bookingsProjection } from '../projections/bookings/project.ts';
 import { startApi } from './composition/api.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
-import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
+import {
+  createPaymentReconciliation,
+  createPaymentSagaDeps,
+  getPaymentRoutes,
+} from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
@@ -88,6 +92,18 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;
+  const reconciliation = createPaymentReconciliation({
+    saga: paymentSaga,
+    pool,
+    schema: database.schema,
+    logger,
+    registry,
+  });
+  // Each run takes the reconciliation lease; a saga instance that finds it taken skips that run.
+  const reconciliationSchedule =
+    roles.has('saga') && config.PAYMENT_RECONCILE_SECONDS > 0
+      ? reconciliation.startSchedule(config.PAYMENT_RECONCILE_SECONDS * 1000)
+      : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -107,7 +123,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: getPaymentRoutes(paymentSaga, config, pool, reconciliation),
       })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
@@ -118,6 +134,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     close: async () => {
       await api?.close();
       await expiry?.stop();
+      reconciliationSchedule?.stop();
       saga?.stop();
       await projections.stop();
       stopStoreMetrics();

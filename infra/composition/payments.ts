@@ -28,6 +28,12 @@ import {
 import { verifyStripeWebhook } from '../payments/stripe/stripeWebhook.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { getPostgresSagaTimers } from '../processManagers/postgresSagaTimers.ts';
+import { getReconciliationRoutes } from '../../commands/reconcilingPayments/route.ts';
+import { getPostgresReconciliationStore } from '../payments/reconciliation/postgresReconciliationStore.ts';
+import {
+  createReconciliationRunner,
+  type ReconciliationRunner,
+} from '../payments/reconciliation/reconciliationRunner.ts';
 import { getPostgresPayoutAccounts } from '../payments/payoutAccounts/postgresPayoutAccounts.ts';
 import { getSimulatedConnectedAccounts } from '../payments/simulated/simulatedConnectedAccounts.ts';
 import { getStripeConnectedAccounts } from '../payments/stripe/stripeConnectedAccounts.ts';
@@ -103,10 +109,33 @@ export const createPaymentSagaDeps = (deps: {
 });
 
 /** The payment routes of the api role: dead-letter retry, Stripe webhooks, the ledger report. */
+/** The reconciliation job over the saga's own gateway and log (docs/payments.md "Reconciliation"). */
+export const createPaymentReconciliation = (deps: {
+  readonly saga: PaymentSagaDeps;
+  readonly pool: Pool;
+  readonly schema: string;
+  readonly logger: Logger;
+  readonly registry?: Registry | undefined;
+}): ReconciliationRunner =>
+  createReconciliationRunner({
+    pool: deps.pool,
+    scope: deps.schema,
+    logger: deps.logger,
+    registry: deps.registry,
+    deps: {
+      write: deps.saga.write,
+      gateway: deps.saga.gateway,
+      clock: deps.saga.clock,
+      options: deps.saga.options,
+      store: getPostgresReconciliationStore(deps.pool),
+    },
+  });
+
 export const getPaymentRoutes = (
   saga: PaymentSagaDeps,
   config: Config,
   pool: Pool,
+  reconciliation?: ReconciliationRunner,
 ): RouteModule[] => {
   const secret = config.STRIPE_WEBHOOK_SECRET;
   const verify = (raw: Uint8Array, signature: string): InboundStripeEvent => {
@@ -127,6 +156,12 @@ export const getPaymentRoutes = (
       retry,
     }),
     getStripeWebhookRoute({ saga, inbox: getPostgresWebhookInbox(pool), verify }),
+    ...(reconciliation
+      ? getReconciliationRoutes({
+          run: (trigger, ids) => reconciliation.runOnce(trigger, ids),
+          store: getPostgresReconciliationStore(pool),
+        })
+      : []),
     getLedgerReportRoute({
       sql: toSql(pool),
       liveTable: async (base) => (await resolveLiveTables(pool, ledgerProjection))?.[base],
