@@ -9,7 +9,7 @@ export interface ReconciliationRouteDeps {
     trigger: ReconciliationTrigger,
     reservationIds?: readonly string[],
   ) => Promise<ReconciliationOutcome>;
-  readonly store: ReconciliationStore;
+  readonly store: Pick<ReconciliationStore, 'latest'>;
 }
 
 const body = z.strictObject({
