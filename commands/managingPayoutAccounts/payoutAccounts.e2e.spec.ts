@@ -119,7 +119,7 @@ describe('vendor payout accounts over HTTP (registry, simulated Connect, saga)',
       depositPaymentMethodSet: false,
     });
     expect(created.body['accountId']).to.match(/^acct_sim_[0-9a-f]{24}$/);
-    const again = await call(app, 'POST', path, vendor.token, {});
+    const again = await call(app, 'POST', path, vendor.token);
     expect(again.status).to.equal(200);
     expect(again.body['accountId']).to.equal(created.body['accountId']);
     expect((await call(app, 'GET', path, app.adminKey)).body['accountId']).to.equal(

@@ -66,9 +66,11 @@ describe('reconciliation admin routes over HTTP', function () {
     expect(ran.status).to.equal(200);
     expect(ran.body['run']).to.deep.include({ trigger: 'admin', checked: 0, findings: 0 });
     expect(ran.body['findings']).to.deep.equal([]);
+    const bodiless = await call(app, 'POST', '/api/v1/admin/payments/reconcile', app.adminKey);
+    expect(bodiless.status).to.equal(200);
     const listed = await call(app, 'GET', '/api/v1/admin/payments/reconciliation', app.adminKey);
     expect(listed.status).to.equal(200);
-    expect((listed.body['runs'] as unknown[]).length).to.equal(1);
+    expect((listed.body['runs'] as unknown[]).length).to.equal(2);
     expect(listed.body['open']).to.deep.equal([]);
   });
 });
