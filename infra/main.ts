@@ -8,7 +8,11 @@ import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
 import { selectEventStore } from './composition/eventStore.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
-import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
+import {
+  createPaymentReconciliation,
+  createPaymentSagaDeps,
+  getPaymentRoutes,
+} from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
@@ -91,7 +95,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
   });
   if (roles.has('projector')) projections.start();
-  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger });
+  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
         store,
@@ -101,6 +105,18 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;
+  const reconciliation = createPaymentReconciliation({
+    saga: paymentSaga,
+    pool,
+    schema: database.schema,
+    logger,
+    registry,
+  });
+  // Each run takes the reconciliation lease; a saga instance that finds it taken skips that run.
+  const reconciliationSchedule =
+    roles.has('saga') && config.PAYMENT_RECONCILE_SECONDS > 0
+      ? reconciliation.startSchedule(config.PAYMENT_RECONCILE_SECONDS * 1000)
+      : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -123,7 +139,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         writeSide,
         projections,
         extraRoutes: [
-          ...getPaymentRoutes(paymentSaga, config, pool),
+          ...getPaymentRoutes(paymentSaga, config, pool, reconciliation),
           ...getAnalystRoutes({ pool, schema: database.schema }),
         ],
       })
@@ -139,6 +155,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     close: async () => {
       await api?.close();
       await expiry?.stop();
+      reconciliationSchedule?.stop();
       saga?.stop();
       await projections.stop();
       stopStoreMetrics();

@@ -77,6 +77,8 @@ export interface ProviderPayment {
   readonly amount: Money;
   /** Captured so far (0 before capture). */
   readonly captured: Money;
+  /** The charge the capture made (Stripe `latest_charge`); null before capture. */
+  readonly captureId: string | null;
   /** Refunded so far, the sum of `refunds`. */
   readonly refunded: Money;
   readonly refunds: readonly { readonly refundId: string; readonly amount: Money }[];

@@ -79,6 +79,8 @@ export const configSchema = z.object({
   MAX_ACTIVE_HOLDS_PER_PARTNER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Simulated gateway only: scripted failures for a demo, a JSON list of rules (docs/payments.md). */
   PAYMENT_SIMULATOR_SCRIPT: z.string().min(2).optional(),
+  /** Seconds between payment reconciliation runs in the saga role (docs/payments.md); 0 turns the schedule off. */
+  PAYMENT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */

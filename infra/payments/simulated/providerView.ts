@@ -17,12 +17,14 @@ interface PaymentRow {
   amount_captured: string;
   amount_refunded: string;
   refunds: { id: string; amount: string }[] | null;
+  capture_id: string | null;
 }
 
 const SELECT_PAYMENTS = `
   SELECT a.id, a.reservation_id, a.status, a.currency, a.amount, a.amount_captured, a.amount_refunded,
          (SELECT json_agg(json_build_object('id', r.id, 'amount', r.amount) ORDER BY r.seq)
-            FROM payment_sim_refunds r WHERE r.authorization_id = a.id) AS refunds
+            FROM payment_sim_refunds r WHERE r.authorization_id = a.id) AS refunds,
+         (SELECT c.id FROM payment_sim_captures c WHERE c.authorization_id = a.id) AS capture_id
     FROM payment_sim_authorizations a`;
 
 const toPayment = (row: PaymentRow): ProviderPayment => {
@@ -32,6 +34,7 @@ const toPayment = (row: PaymentRow): ProviderPayment => {
     status: row.status,
     amount: money(row.amount),
     captured: money(row.amount_captured),
+    captureId: row.capture_id,
     refunded: money(row.amount_refunded),
     refunds: (row.refunds ?? []).map((r) => ({ refundId: r.id, amount: money(r.amount) })),
     reservationId: row.reservation_id,

@@ -57,6 +57,7 @@ export const createLocalStripeApi = () => {
   const refunded = new Map<string, number>();
   const refunds: Record<string, unknown>[] = [];
   const transfers: Record<string, unknown>[] = [];
+  const accounts = new Map<string, Record<string, unknown>>();
   const list = (url: string, data: unknown[]): ApiResult =>
     ok({ object: 'list', url, has_more: false, data });
   let counter = 0;
@@ -246,6 +247,51 @@ export const createLocalStripeApi = () => {
       };
       transfers.unshift(transfer);
       return ok(transfer);
+    },
+
+    createAccount: (params: FormObject): ApiResult => {
+      const account = {
+        id: nextId('acct'),
+        object: 'account',
+        type: stringParam(params, 'type') ?? 'standard',
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        metadata: stringMapParam(params, 'metadata'),
+        created: now(),
+      };
+      accounts.set(account.id, account);
+      return ok(account);
+    },
+
+    retrieveAccount: (id: string): ApiResult => {
+      const account = accounts.get(id);
+      return account ? ok(account) : noSuch('account', id, 'account');
+    },
+
+    createAccountLink: (params: FormObject): ApiResult => {
+      const account = stringParam(params, 'account');
+      if (account === undefined) return missingParam('account');
+      for (const name of ['type', 'refresh_url', 'return_url'])
+        if (stringParam(params, name) === undefined) return missingParam(name);
+      if (!accounts.has(account)) return noSuch('account', account, 'account');
+      return ok({
+        object: 'account_link',
+        created: now(),
+        expires_at: now() + 300,
+        url: `https://connect.stripe.test/setup/e/${account}/${nextId('link')}`,
+      });
+    },
+
+    /** Test hook: the vendor finished Stripe's hosted onboarding. */
+    completeOnboarding: (id: string): void => {
+      const account = accounts.get(id);
+      if (!account) throw new Error(`no account ${id}`);
+      Object.assign(account, {
+        charges_enabled: true,
+        payouts_enabled: true,
+        details_submitted: true,
+      });
     },
 
     /** Supports the one query form the adapter sends: `metadata['key']:'value'`. */

@@ -81,6 +81,10 @@ const toProviderPayment = (
     status: STATUS[intent.status] ?? 'failed',
     amount: toMoney(intent.amount, intent.currency),
     captured: toMoney(intent.amount_received, intent.currency),
+    captureId:
+      intent.status === 'succeeded' && intent.latest_charge !== null
+        ? idOf(intent.latest_charge, '')
+        : null,
     refunded: toMoney(
       counted.reduce((sum, r) => sum + r.amount, 0),
       intent.currency,
