@@ -97,7 +97,7 @@ describe('GET /api/v1/resources (the catalogue)', function () {
       const answer = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       seen.push(...ids(answer.body));
       if (answer.body['nextCursor'] === null) break;
-      cursor = String(answer.body['nextCursor']);
+      cursor = answer.body['nextCursor'] as string;
     }
     expect(seen).to.deep.equal([
       'cat-room-1',
