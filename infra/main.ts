@@ -20,11 +20,13 @@ import { openDatabase } from './database.ts';
 import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
+import { getCompensationFailures } from './observability/compensationFailures.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
+import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -51,6 +53,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const redis: Redis | undefined = config.REDIS_URL
     ? createRedisClient(config.REDIS_URL, logger)
     : undefined;
+  const redisKeys = redis
+    ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
+    : undefined;
+  if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const store = getPostgresEventStore(pool, {
     schema: database.schema,
     connectionString: database.connectionString,
@@ -62,6 +68,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    compensationFailures: getCompensationFailures(registry, logger),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
@@ -76,6 +83,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis,
+    redisKeys,
     registry,
     logger,
   });
@@ -106,6 +114,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         pool,
         redis,
+        redisKeys,
         registry,
         writeSide,
         projections,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UnauthenticatedError, ValidationError } from '../../domain/shared/errors.ts';
 import type { Principal, Role } from '../../domain/access/principal.ts';
+import { assertSafeInput } from './inputGuard.ts';
 
 /** What a route answers: a status, an optional JSON body and headers. */
 export interface HttpResponse {
@@ -172,6 +173,7 @@ export const defineRoute = <
         body: undefined,
         headers: {},
       };
+      for (const part of ['params', 'query', 'body'] as const) assertSafeInput(part, input[part]);
       const issues: { path: string; code: string; message: string }[] = [];
       for (const part of parts) {
         const schema = schemas[part];

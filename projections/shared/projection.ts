@@ -61,6 +61,7 @@ export interface PostgresProjection {
  * applied position (compare-and-set in Lua), so redelivery changes nothing.
  */
 export interface RedisChange {
+  /** The read model's logical key; the runner puts it in the install's namespace. */
   readonly key: string;
   readonly set: Readonly<Record<string, string>>;
   readonly del: readonly string[];
