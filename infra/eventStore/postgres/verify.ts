@@ -82,8 +82,7 @@ export const verifyStream = (
   db: Queryable,
   stream: string,
   options: VerifyOptions = {},
-): Promise<ChainVerification> =>
-  walk(db, { where: 'stream_name = $1', params: [stream] }, options);
+): Promise<ChainVerification> => walk(db, { where: 'stream_name = $1', params: [stream] }, options);
 
 /** Walks every stream of the log; reports the first broken event in (stream, revision) order. */
 export const verifyLog = (db: Queryable, options: VerifyOptions = {}): Promise<ChainVerification> =>
