@@ -4,6 +4,7 @@ import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
+import { loadAuditSigner } from './audit/signingKey.ts';
 import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
 import { selectEventStore } from './composition/eventStore.ts';
@@ -140,7 +141,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         projections,
         extraRoutes: [
           ...getPaymentRoutes(paymentSaga, config, pool, reconciliation),
-          ...getAnalystRoutes({ pool, schema: database.schema }),
+          ...getAnalystRoutes({
+            pool,
+            schema: database.schema,
+            store,
+            signer: await loadAuditSigner({
+              pem: config.AUDIT_SIGNING_KEY,
+              file: config.AUDIT_KEY_FILE,
+            }),
+          }),
         ],
       })
     : undefined;

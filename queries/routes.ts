@@ -1,6 +1,7 @@
 import type { RouteModule } from '../commands/shared/route.ts';
 import { getCheckAvailabilityRoute } from './checkingAvailability/route.ts';
 import { getBookingReadRoutes } from './gettingBookings/route.ts';
+import { getCatalogueRoutes } from './listingResources/route.ts';
 import { getPricingQuoteRoute } from './pricingQuote/route.ts';
 import { getInventoryReadRoutes } from './queryingInventory/route.ts';
 import { getSearchRoute } from './searching/route.ts';
@@ -28,6 +29,11 @@ export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
         deps.positions.waitForPosition(name, position, timeoutMs),
     }),
     ...getInventoryReadRoutes(deps, context),
+    ...getCatalogueRoutes({
+      sql: deps.sql,
+      liveTable: (table) => deps.liveTable(table),
+      positions: deps.positions,
+    }),
     // ── end of read route factories ──
   ];
 };

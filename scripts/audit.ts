@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { domainEventCodec } from '../commands/shared/eventCodec.ts';
+import { replayProjection } from '../infra/audit/replay.ts';
 import { parseAsOf, stateAsOf } from '../infra/audit/stateAsOf.ts';
+import { findPostgresProjection, POSTGRES_PROJECTIONS } from '../projections/catalog.ts';
 import { loadConfig } from '../infra/config/config.ts';
 import { openDatabase } from '../infra/database.ts';
 import { getPostgresEventStore } from '../infra/eventStore/postgres/postgresEventStore.ts';
@@ -11,6 +13,7 @@ import { runCli } from './runCli.ts';
 const USAGE = `Usage: booking-ledger audit verify [<stream>]        walk the hash chain; names the first broken event
        booking-ledger audit history <stream>         every event of a stream, oldest first (JSON lines)
        booking-ledger audit state <stream> [--as-of <revision|ISO instant>]
+       booking-ledger audit replay <projection>      rebuild in a scratch schema, diff row by row with the live one
 Reads DATABASE_URL and DATABASE_SCHEMA like the server.`;
 
 const print = (value: unknown): void => {
@@ -26,8 +29,11 @@ await runCli(async () => {
     strict: true,
   });
   const [command, stream] = positionals;
-  const needsStream = command === 'history' || command === 'state';
-  if (!['verify', 'history', 'state'].includes(command ?? '') || (needsStream && !stream)) {
+  const needsStream = command === 'history' || command === 'state' || command === 'replay';
+  if (
+    !['verify', 'history', 'state', 'replay'].includes(command ?? '') ||
+    (needsStream && !stream)
+  ) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
@@ -47,6 +53,17 @@ await runCli(async () => {
         : await verifyLog(database.pool);
       print(result);
       failed = !result.ok;
+    } else if (command === 'replay' && stream) {
+      const projection = findPostgresProjection(stream);
+      if (!projection) {
+        process.stderr.write(
+          `Unknown projection "${stream}"; one of ${POSTGRES_PROJECTIONS.map((p) => p.name).join(', ')}.\n`,
+        );
+        process.exit(2);
+      }
+      const result = await replayProjection(database.pool, database.schema, projection);
+      print(result);
+      failed = !result.equal;
     } else if (command === 'history' && stream) {
       for (const event of await store.readStream(stream)) print(event);
     } else if (stream) {

@@ -85,6 +85,13 @@ export const configSchema = z.object({
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Ed25519 private key (PKCS#8 PEM) signing audit exports; unset → generated into AUDIT_KEY_FILE. */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .refine((v) => v.includes('BEGIN PRIVATE KEY'), 'must be a PKCS#8 PEM private key')
+    .optional(),
+  /** Where the generated audit signing key is kept when AUDIT_SIGNING_KEY is unset. */
+  AUDIT_KEY_FILE: z.string().min(1).default('./.data/audit-signing-key.pem'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
+import { signerFromPem } from '../../infra/audit/signingKey.ts';
 import { getAnalystRoutes } from '../../infra/composition/analysts.ts';
 import { readAllPostgres } from '../../infra/eventStore/postgres/subscription.ts';
 import { bearer, postJson, startTestApp, type TestApp } from '../../infra/http/testing.ts';
@@ -65,7 +67,16 @@ describe('GET /api/v1/reports/* (analysts and admins)', function () {
       await runner.stop();
     }
     app = await startTestApp({
-      routes: getAnalystRoutes({ pool: h.db.pool, schema: h.db.schema }),
+      routes: getAnalystRoutes({
+        pool: h.db.pool,
+        schema: h.db.schema,
+        store: h.write.store,
+        signer: signerFromPem(
+          generateKeyPairSync('ed25519')
+            .privateKey.export({ type: 'pkcs8', format: 'pem' })
+            .toString(),
+        ),
+      }),
     });
     analyst = await key('analyst');
   });

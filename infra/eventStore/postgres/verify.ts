@@ -11,6 +11,8 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 export interface VerifyOptions {
   /** Rows fetched per query while walking. Default 1000. */
   readonly batchSize?: number;
+  /** Called after each batch with the events verified so far (audit jobs report progress). */
+  readonly onProgress?: (checked: number) => Promise<void> | void;
 }
 
 interface Scope {
@@ -19,8 +21,14 @@ interface Scope {
   readonly params: readonly unknown[];
 }
 
-const walk = async (db: Queryable, scope: Scope, batchSize: number): Promise<ChainVerification> => {
+const walk = async (
+  db: Queryable,
+  scope: Scope,
+  options: VerifyOptions,
+): Promise<ChainVerification> => {
+  const batchSize = options.batchSize ?? 1000;
   const verifier = createChainVerifier();
+  let seen = 0;
   const n = scope.params.length;
   let after = { stream: '', revision: '-1' };
   for (;;) {
@@ -33,6 +41,8 @@ const walk = async (db: Queryable, scope: Scope, batchSize: number): Promise<Cha
     for (const row of rows) {
       if (!verifier.push(toRecordedEvent(row))) return verifier.result();
     }
+    seen += rows.length;
+    await options.onProgress?.(seen);
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < batchSize) break;
     after = { stream: last.stream_name, revision: last.stream_revision };
@@ -72,9 +82,8 @@ export const verifyStream = (
   db: Queryable,
   stream: string,
   options: VerifyOptions = {},
-): Promise<ChainVerification> =>
-  walk(db, { where: 'stream_name = $1', params: [stream] }, options.batchSize ?? 1000);
+): Promise<ChainVerification> => walk(db, { where: 'stream_name = $1', params: [stream] }, options);
 
 /** Walks every stream of the log; reports the first broken event in (stream, revision) order. */
 export const verifyLog = (db: Queryable, options: VerifyOptions = {}): Promise<ChainVerification> =>
-  walk(db, { where: 'true', params: [] }, options.batchSize ?? 1000);
+  walk(db, { where: 'true', params: [] }, options);
