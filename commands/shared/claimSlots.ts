@@ -66,6 +66,29 @@ export interface SlotWriteOutcome<R> {
   readonly revisions: ReadonlyMap<string, number>;
 }
 
+/** A compensating step of the ordered claim that could not be appended. */
+export interface CompensationFailure {
+  /** The slot stream whose claim is left in place until its hold expires or an operator releases it. */
+  readonly stream: string;
+  /** The write's correlation id, to find it in the log. */
+  readonly correlationId: string | undefined;
+  readonly error: unknown;
+}
+
+/**
+ * Where failed compensations are reported (the composition root logs them and
+ * counts them in a Prometheus counter). The caller still sees the original
+ * refusal; the orphaned claim heals when its hold expires.
+ */
+export interface CompensationFailures {
+  record(failure: CompensationFailure): void;
+}
+
+/** The write dependencies plus the optional reporter of failed compensations. */
+export interface SlotWriteDeps extends WriteDeps {
+  readonly compensationFailures?: CompensationFailures;
+}
+
 export interface SlotWriteOptions {
   /** Attempts of the whole write (atomic) or of one slot (ordered) after revision conflicts; default 20. */
   readonly maxAttempts?: number;
@@ -152,19 +175,27 @@ const applyStep = (
   }, maxAttempts);
 
 /**
- * Undoes claimed steps newest first. A failed undo is not rethrown: the
- * original refusal is what the caller must see, and an orphaned hold heals by
- * itself when it expires.
+ * Undoes claimed steps newest first. A failed undo is reported to
+ * `compensationFailures` and not rethrown: the original refusal is what the
+ * caller must see, and an orphaned hold heals by itself when it expires.
  */
 const compensate = async (
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   claimed: readonly SlotStep[],
   metadata: EventMetadata,
   maxAttempts: number,
 ): Promise<void> => {
   for (const step of [...claimed].reverse()) {
     if (step.undo === undefined) continue;
-    await applyStep(deps, step.stream, step.undo, metadata, maxAttempts).catch(() => undefined);
+    try {
+      await applyStep(deps, step.stream, step.undo, metadata, maxAttempts);
+    } catch (error) {
+      deps.compensationFailures?.record({
+        stream: step.stream,
+        correlationId: metadata.correlationId,
+        error,
+      });
+    }
   }
 };
 
@@ -174,7 +205,7 @@ const compensate = async (
  * the claimed ones when a later one or the aggregate fails, then release.
  */
 const writeInOrder = async <R>(
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   prepared: PreparedSlotWrite<R>,
   baseMetadata: EventMetadata,
   options: Required<Pick<SlotWriteOptions, 'maxAttempts'>> & SlotWriteOptions,
@@ -224,7 +255,7 @@ const writeInOrder = async <R>(
  * loads and decides everything; it runs again after a revision conflict.
  */
 export const executeSlotWrite = async <R>(
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   prepare: () => Promise<PreparedSlotWrite<R>>,
   metadata: EventMetadata,
   options: SlotWriteOptions = {},

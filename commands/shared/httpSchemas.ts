@@ -18,7 +18,7 @@ export const reasonSchema = z.string().trim().min(1).max(500);
 
 /** Largest value of a PostgreSQL bigint: each half of a position must fit in one. */
 const INT64_MAX = 9_223_372_036_854_775_807n;
-const POSITION = /^\d{1,19}:\d{1,19}$/;
+const POSITION_PATTERN = /^\d{1,19}:\d{1,19}$/;
 
 /**
  * A log position as writes answer it (`"<transaction_id>:<global_position>"`),
@@ -28,13 +28,14 @@ const POSITION = /^\d{1,19}:\d{1,19}$/;
 export const positionSchema = z
   .string()
   .regex(
-    POSITION,
+    POSITION_PATTERN,
     'A position is the "position" a write answered: "<transaction_id>:<global_position>", e.g. 812:4031.',
   )
   .refine(
-    // zod runs this even after the pattern failed: only a well-formed position is weighed.
+    // zod runs this even when the pattern failed; that case is already reported above.
     (position) =>
-      !POSITION.test(position) || position.split(':').every((part) => BigInt(part) <= INT64_MAX),
+      !POSITION_PATTERN.test(position) ||
+      position.split(':').every((part) => BigInt(part) <= INT64_MAX),
     `Each half of a position is at most ${INT64_MAX} (a 64-bit integer); send the "position" a write answered.`,
   );
 

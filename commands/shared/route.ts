@@ -8,6 +8,12 @@ export interface HttpResponse {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A body sent as it is produced (large reports), instead of `body`: the
+   * chunks are written in order with back-pressure; set content-type in
+   * `headers`. Never stored for idempotent replays — only for GET routes.
+   */
+  readonly stream?: AsyncIterable<string>;
 }
 
 type LogFn = (fields: object, message?: string) => void;

@@ -108,7 +108,7 @@ export const createFastPathServer = (
         applyFastRateLimit(
           headers,
           limits,
-          await deps.rateLimiter.checkPrincipal(principal.id),
+          await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
           'principal',
         );
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { ValidationError } from '../../domain/shared/errors.ts';
 import { assertRole } from '../../domain/access/principal.ts';
@@ -39,11 +40,26 @@ const canonicalJson = (value: unknown, depth = 0): string => {
   return JSON.stringify(value) ?? 'null';
 };
 
-const send = (res: Response, response: HttpResponse, replayed: boolean): void => {
+/** Writes a streamed body chunk by chunk, waiting for 'drain'; a failure half-way cuts the connection. */
+const sendStream = async (res: Response, stream: AsyncIterable<string>): Promise<void> => {
+  try {
+    for await (const chunk of stream) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await once(res, 'drain');
+    }
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+};
+
+const send = async (res: Response, response: HttpResponse, replayed: boolean): Promise<void> => {
   res.status(response.status);
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === undefined) res.end();
+  if (response.stream !== undefined) await sendStream(res, response.stream);
+  else if (response.body === undefined) res.end();
   else res.json(response.body);
 };
 
@@ -64,7 +80,7 @@ export const createRouteHandler =
       applyRateLimit(
         res,
         context,
-        await deps.rateLimiter.checkPrincipal(principal.id),
+        await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
         'principal',
       );
     const accepted = [
@@ -129,5 +145,5 @@ export const createRouteHandler =
         }
       },
     });
-    send(res, outcome.response, outcome.replayed);
+    await send(res, outcome.response, outcome.replayed);
   };

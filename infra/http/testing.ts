@@ -11,6 +11,7 @@ import { createIdempotency, type IdempotencyOptions } from '../idempotency/idemp
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createRedisRateLimiter, type WindowLimit } from '../rateLimit/rateLimiter.ts';
+import { redisKeys } from '../redisKeys.ts';
 import { createHttpApp } from './app.ts';
 import { answerClientErrorsWithEnvelope } from './clientError.ts';
 import { createReadinessCheck } from './readiness.ts';
@@ -70,7 +71,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   // A plain pino without redaction: the test proves nothing sensitive is logged at all.
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const registry = new Registry();
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const keys = redisKeys(`test:${randomBytes(6).toString('hex')}:`);
   const auth = createAuthService({
     pool: db.pool,
     jwtSecret: randomBytes(32),
@@ -81,7 +82,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   await ensureAdminApiKey(db.pool, adminKey);
   const idempotency = createIdempotency({
     pool: db.pool,
-    cache: redis && createRedisResponseCache({ redis, logger, prefix: `${prefix}idem:` }),
+    cache: redis && createRedisResponseCache({ redis, logger, keys }),
     ...options.idempotency,
   });
   const rateLimiter = redis
@@ -89,7 +90,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
         redis,
         logger,
         registry,
-        prefix: `${prefix}rl:`,
+        keys,
         ...(options.perPrincipal ? { perPrincipal: options.perPrincipal } : {}),
         ...(options.perIp ? { perIp: options.perIp } : {}),
       })
