@@ -272,19 +272,39 @@ describe('the reservation lifecycle over HTTP', function () {
   describe('status', () => {
     it('the vendor checks in and completes; guests and partners may not; illegal moves are 409', async () => {
       const id = await committed('2026-12-17', '2026-12-18');
+      const noShow = await committed('2026-12-18', '2026-12-19');
       const set = (status: string, token = vendor.token) =>
         call(app, 'POST', `/api/v1/bookings/${id}/status`, token, { status });
-      expect((await set('CHECKED_IN', partner.key)).status).to.equal(403);
-      expect((await set('CHECKED_IN')).body['state']).to.equal('CHECKED_IN');
-      expect((await set('NO_SHOW')).status).to.equal(409);
-      expect((await set('COMPLETED')).body['state']).to.equal('COMPLETED');
-      expect((await set('PENDING')).status).to.equal(400);
-      const noShow = await committed('2026-12-18', '2026-12-19');
-      const marked = await call(app, 'POST', `/api/v1/bookings/${noShow}/status`, app.adminKey, {
-        status: 'NO_SHOW',
-      });
-      expect(marked.body['state']).to.equal('NO_SHOW');
-      expect(marked.body['noShowFee']).to.have.property('amount').that.is.greaterThan(0);
+      // Weeks before the stay (docs/lifecycle-windows.md): refused, nothing recorded.
+      for (const status of ['CHECKED_IN', 'COMPLETED', 'NO_SHOW']) {
+        const early = await set(status);
+        expect(early.status, status).to.equal(409);
+        expect(early.body.error?.code, status).to.equal('OUTSIDE_STATUS_WINDOW');
+      }
+      const before = app.clock.now().toISOString();
+      try {
+        // Noon (Berlin, 13:00) of the stay's only night: inside check-in and completion.
+        // The vendor's access token has expired by then; the admin's API key has not.
+        app.clock.set('2026-12-17T12:00:00.000Z');
+        expect((await set('CHECKED_IN', partner.key)).status).to.equal(403);
+        expect((await set('CHECKED_IN', app.adminKey)).body['state']).to.equal('CHECKED_IN');
+        expect((await set('NO_SHOW', app.adminKey)).status).to.equal(409);
+        expect((await set('COMPLETED', app.adminKey)).body['state']).to.equal('COMPLETED');
+        expect((await set('PENDING', app.adminKey)).status).to.equal(400);
+        const markNoShow = () =>
+          call(app, 'POST', `/api/v1/bookings/${noShow}/status`, app.adminKey, {
+            status: 'NO_SHOW',
+          });
+        // Still the arrival day in Berlin (23:30): the guest may yet come.
+        app.clock.set('2026-12-18T22:30:00.000Z');
+        expect((await markNoShow()).body.error?.code).to.equal('OUTSIDE_STATUS_WINDOW');
+        app.clock.set('2026-12-18T23:00:00.000Z');
+        const marked = await markNoShow();
+        expect(marked.body['state']).to.equal('NO_SHOW');
+        expect(marked.body['noShowFee']).to.have.property('amount').that.is.greaterThan(0);
+      } finally {
+        app.clock.set(before);
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import { noShowFee } from '../../domain/pricing/cancellationPolicy.ts';
 import type { ReservationCommand } from '../../domain/reservation/commands.ts';
 import { amountOwed } from '../../domain/reservation/state.ts';
+import { assertInStatusWindow } from '../../domain/reservation/statusWindows.ts';
 import { ForbiddenError } from '../../domain/shared/errors.ts';
 import type { Money } from '../../domain/shared/money.ts';
 import { loadReservation, assertReservationAccess } from '../shared/reservationAccess.ts';
@@ -28,7 +29,8 @@ const commandFor = (status: BookingStatus): ReservationCommand['type'] => {
 };
 
 /**
- * Seed 002's status update by the venue: check-in, completion, no-show. A
+ * Seed 002's status update by the venue: check-in, completion, no-show, each
+ * only inside its time window (domain/reservation/statusWindows.ts). A
  * no-show's fee under the resource's policy is recorded in the metadata for
  * the payment saga (the rest of what was paid is refunded).
  */
@@ -55,6 +57,7 @@ export const changeBookingStatus = async (
         );
       }
       assertReservationAccess(caller.principal, reservation, 'write');
+      assertInStatusWindow(reservation, status, writeSide.clock.now().getTime());
     },
     (reservation) =>
       ({

@@ -22,6 +22,7 @@ const refusalOf = (code: string | undefined): HttpError => {
         'REQUEST_TIMEOUT',
         'The request took too long to arrive; resend it.',
       );
+    case undefined:
     default:
       return new HttpError(
         400,
