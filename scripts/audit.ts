@@ -21,11 +21,15 @@ const print = (value: unknown): void => {
 
 await runCli(async () => {
   const { positionals, values } = parseArgs({
-    options: { 'as-of': { type: 'string' } },
+    options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
     strict: true,
   });
   const [command, stream] = positionals;
+  if (values.help === true || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const needsStream = command === 'history' || command === 'state';
   if (!['verify', 'history', 'state'].includes(command ?? '') || (needsStream && !stream)) {
     process.stderr.write(`${USAGE}\n`);
