@@ -68,7 +68,13 @@ describe('GET /api/v1/bookings/… (read side)', function () {
     const response = await get('h-res-0', app.adminKey, position);
     expect(response.status).to.equal(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).to.include({ id: 'h-res-0', status: 'HELD', guestId: 'h-guest-0', stale: false });
+    expect(body).to.include({
+      reservationId: 'h-res-0',
+      id: 'h-res-0',
+      status: 'HELD',
+      guestId: 'h-guest-0',
+      stale: false,
+    });
     expect(body['total']).to.deep.equal({ amount: 40_000, currency: 'EUR' });
     expect(response.headers.get('x-projection-position')).to.match(/^\d+:\d+$/);
   });
