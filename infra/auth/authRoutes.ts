@@ -85,7 +85,14 @@ export const getAuthRoutes = (auth: AuthService): RouteModule[] => [
     responses: {
       201: {
         description: 'User created.',
-        body: z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }),
+        body: z.object({
+          id: z.string(),
+          email: z.string(),
+          role: z.enum(ROLES),
+          guestId: z.string().optional(),
+          vendorId: z.string().optional(),
+          partnerId: z.string().optional(),
+        }),
       },
       409: { description: 'A user with this email exists (EMAIL_TAKEN).' },
     },
@@ -110,7 +117,12 @@ export const getAuthRoutes = (auth: AuthService): RouteModule[] => [
     responses: {
       201: {
         description: 'API key created; store it now, it cannot be shown again.',
-        body: z.object({ id: z.string(), apiKey: z.string(), role: z.enum(ROLES) }),
+        body: z.object({
+          id: z.string(),
+          apiKey: z.string(),
+          role: z.enum(ROLES),
+          label: z.string(),
+        }),
       },
     },
     handler: async ({ body }) => {
