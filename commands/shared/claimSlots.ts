@@ -57,7 +57,10 @@ export interface PreparedSlotWrite<R> {
 
 export interface SlotWriteOutcome<R> {
   readonly result: R;
-  /** The furthest log position the write reached; undefined when nothing was appended. */
+  /**
+   * The furthest log position the write reached; when nothing was appended, the
+   * log's head (what the no-op was decided against). `undefined` only for an empty log.
+   */
   readonly position: Checkpoint | undefined;
   /** Revision of every stream appended to, after the write. */
   readonly revisions: ReadonlyMap<string, number>;
@@ -258,12 +261,14 @@ export const executeSlotWrite = async <R>(
   options: SlotWriteOptions = {},
 ): Promise<SlotWriteOutcome<R>> => {
   const maxAttempts = options.maxAttempts ?? 20;
-  if (deps.store.capabilities.atomicMultiStreamAppend) {
-    return writeAtomically(deps, prepare, metadata, maxAttempts);
-  }
-  // A conflict on the aggregate (another writer moved it) re-prepares from scratch.
-  return retryOnConflict(
-    async () => writeInOrder(deps, await prepare(), metadata, { ...options, maxAttempts }),
-    maxAttempts,
-  );
+  const outcome = deps.store.capabilities.atomicMultiStreamAppend
+    ? await writeAtomically(deps, prepare, metadata, maxAttempts)
+    : // A conflict on the aggregate (another writer moved it) re-prepares from scratch.
+      await retryOnConflict(
+        async () => writeInOrder(deps, await prepare(), metadata, { ...options, maxAttempts }),
+        maxAttempts,
+      );
+  return outcome.position === undefined
+    ? { ...outcome, position: await deps.store.headPosition() }
+    : outcome;
 };
