@@ -34,10 +34,12 @@ test-int: ## Integration tests against real PostgreSQL and Redis
 test-e2e: ## End-to-end tests over HTTP
 	$(MOCHA) --spec '$(SPECS).e2e.spec.ts'
 
-check: ## Types, lint and format
+check: ## Types, lint, format, and the OpenAPI document against Redocly's recommended rules
 	npx tsc --noEmit
 	npx eslint .
 	npx prettier --check .
+	npx tsx scripts/openapi.ts .data/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint --config redocly.yaml .data/openapi.json
 
 bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
 	npx tsx bench/eventStore.ts

@@ -24,11 +24,15 @@ const print = (value: unknown): void => {
 
 await runCli(async () => {
   const { positionals, values } = parseArgs({
-    options: { 'as-of': { type: 'string' } },
+    options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
     strict: true,
   });
   const [command, stream] = positionals;
+  if (values.help === true || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const needsStream = command === 'history' || command === 'state' || command === 'replay';
   if (
     !['verify', 'history', 'state', 'replay'].includes(command ?? '') ||

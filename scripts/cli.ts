@@ -10,11 +10,24 @@ const COMMANDS: Readonly<Record<string, { script: string; summary: string }>> = 
   payments: { script: './payments.ts', summary: 'reconcile [<reservationId> …]' },
 };
 
+const HELP = new Set(['help', '--help', '-h']);
+const usage = (): string =>
+  [
+    'Usage: booking-ledger <command> [--help]',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`),
+    'Reads the same environment as the server (DATABASE_URL, or the embedded PostgreSQL in',
+    'EMBEDDED_PG_DIR: while `make run` serves it, commands join that running database).',
+    '',
+  ].join('\n');
+
 const [command] = process.argv.splice(2, 1);
-const entry = command === undefined ? undefined : COMMANDS[command];
+if (command === undefined || HELP.has(command)) {
+  process.stdout.write(usage());
+  process.exit(0);
+}
+const entry = COMMANDS[command];
 if (!entry) {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
-  process.stderr.write(`Usage: booking-ledger <command>\n${lines.join('\n')}\n`);
-  process.exit(command === undefined || command === 'help' ? 0 : 2);
+  process.stderr.write(`Unknown command "${command}".\n${usage()}`);
+  process.exit(2);
 }
 await import(entry.script);

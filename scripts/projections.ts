@@ -15,6 +15,10 @@ Reads DATABASE_URL and DATABASE_SCHEMA like the server.`;
 
 await runCli(async () => {
   const [command, name] = process.argv.slice(2);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (command !== 'status' && command !== 'rebuild') {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);

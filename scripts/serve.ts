@@ -5,7 +5,17 @@ import { createLogger } from '../infra/observability/logger.ts';
 import { runCli } from './runCli.ts';
 
 await runCli(async () => {
-  const { values } = parseArgs({ options: { role: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(
+      'Usage: booking-ledger serve [--role api,projector,saga,scheduler]\n' +
+        'Serves with the environment of README.md "Configuration" (default: every role).\n',
+    );
+    return;
+  }
   const config = loadConfig({ ...process.env, ...(values.role ? { ROLES: values.role } : {}) });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, logger);

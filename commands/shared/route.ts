@@ -130,6 +130,11 @@ export interface RouteModule {
   readonly rawBody?: string | undefined;
   /** Whether the handler gets the exact request bytes (RouteDefinition.rawBytes). */
   readonly rawBytes?: boolean;
+  /**
+   * The documented path this route is a served alias of (a seed's path kept for
+   * its clients): left out of the OpenAPI document, where it would be ambiguous.
+   */
+  readonly aliasOf?: string;
   /** Validates the raw input (400 with every issue) and runs the handler. */
   readonly run: (input: RawRouteInput) => Promise<RouteResult>;
 }

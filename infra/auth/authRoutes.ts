@@ -86,7 +86,14 @@ export const getAuthRoutes = (auth: AuthService): RouteModule[] => [
     responses: {
       201: {
         description: 'User created.',
-        body: z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }),
+        body: z.object({
+          id: z.string(),
+          email: z.string(),
+          role: z.enum(ROLES),
+          guestId: z.string().optional(),
+          vendorId: z.string().optional(),
+          partnerId: z.string().optional(),
+        }),
       },
       409: { description: 'A user with this email exists (EMAIL_TAKEN).' },
     },

@@ -70,7 +70,10 @@ const routes = [
     query: z.object({ dryRun: z.coerce.boolean().optional() }),
     body: z.object({ name: z.string().max(20), quantity: z.number().int().positive() }),
     responses: {
-      201: { description: 'Created.', body: z.object({ id: z.uuid(), name: z.string() }) },
+      201: {
+        description: 'Created.',
+        body: z.object({ id: z.uuid(), name: z.string(), quantity: z.number(), by: z.string() }),
+      },
     },
     handler: ({ params, body, principal }) =>
       Promise.resolve({

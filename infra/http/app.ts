@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { HttpError, logFailure, toErrorResponse } from './errorResponse.ts';
-import { createOpenApiDocument, type OpenApiInfo } from './openapi.ts';
+import { API_INFO, createOpenApiDocument, type OpenApiInfo } from './openapi.ts';
 import type { Authenticator, Idempotency, Readiness, RequestRateLimiter } from './ports.ts';
 import { createIpRateLimit } from './rateLimitHeaders.ts';
 import {
@@ -29,6 +29,8 @@ export interface HttpAppDeps {
   /** Express "trust proxy" (default false: the socket address is the client IP). */
   readonly trustProxy?: boolean | number | string;
   readonly openApiInfo?: OpenApiInfo;
+  /** Tests: every handler's answer is checked against the route's OpenAPI responses. */
+  readonly checkResponses?: boolean;
 }
 
 /** The one error middleware: everything thrown anywhere becomes the seed-004 envelope. */
@@ -74,10 +76,7 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
-  const openApi = createOpenApiDocument(
-    deps.routes,
-    deps.openApiInfo ?? { title: 'booking-ledger API', version: '1' },
-  );
+  const openApi = createOpenApiDocument(deps.routes, deps.openApiInfo ?? API_INFO);
   for (const path of ['/api/v1/openapi.json', '/openapi.json']) {
     app.get(path, (_req, res) => {
       res.json(openApi);

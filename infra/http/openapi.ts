@@ -10,6 +10,14 @@ export interface OpenApiInfo {
   readonly description?: string;
 }
 
+/** The served document's info block. */
+export const API_INFO: OpenApiInfo = {
+  title: 'booking-ledger API',
+  version: '1',
+  description:
+    'Event-sourced booking ledger: holds, reservations, bookings, availability, pricing, payments.',
+};
+
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   // Transforms and dates have no JSON Schema; document them as "any" rather than fail start-up.
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
@@ -109,11 +117,14 @@ const toOperation = (route: RouteModule) => {
 export const createOpenApiDocument = (routes: readonly RouteModule[], info: OpenApiInfo) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
+    if (route.aliasOf !== undefined) continue;
     (paths[route.path] ??= {})[route.method] = toOperation(route);
   }
   return {
     openapi: '3.1.0',
-    info,
+    info: { ...info, license: { name: 'UNLICENSED', identifier: 'UNLICENSED' } },
+    // Relative: a client resolves the paths against wherever it fetched this document.
+    servers: [{ url: '/', description: 'The server that serves this document.' }],
     paths,
     components: {
       schemas: { ErrorEnvelope: toSchema(errorEnvelopeSchema, 'output') },

@@ -6,6 +6,7 @@ import { assertRole } from '../../domain/access/principal.ts';
 import { HttpError, toErrorResponse, type HttpResponse } from './errorResponse.ts';
 import type { Authenticator, Idempotency, RequestRateLimiter } from './ports.ts';
 import { applyRateLimit } from './rateLimitHeaders.ts';
+import { responseContractBreach } from './responseContract.ts';
 import type { RequestContexts } from './requestContext.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
 import { MAX_INPUT_DEPTH, tooDeep } from '../../commands/shared/inputGuard.ts';
@@ -15,6 +16,8 @@ export interface RouteHandlerDeps {
   readonly idempotency: Idempotency;
   readonly rateLimiter: RequestRateLimiter;
   readonly contexts: RequestContexts;
+  /** Tests: answer 500 RESPONSE_CONTRACT_BROKEN when a handler's answer breaks the OpenAPI document. */
+  readonly checkResponses?: boolean;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -98,7 +101,7 @@ export const createRouteHandler =
       );
     }
     const key = req.get('idempotency-key');
-    const run = () =>
+    const answer = () =>
       route.run({
         params: req.params,
         query: req.query,
@@ -110,6 +113,12 @@ export const createRouteHandler =
         rawBytes: route.rawBytes && Buffer.isBuffer(req.body) ? req.body : undefined,
         logger: context.logger,
       });
+    const run = async (): Promise<HttpResponse> => {
+      const response = await answer();
+      const breach = deps.checkResponses ? responseContractBreach(route, response) : undefined;
+      if (breach !== undefined) throw new HttpError(500, 'RESPONSE_CONTRACT_BROKEN', breach);
+      return response;
+    };
 
     if (
       !route.idempotent ||

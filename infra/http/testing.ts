@@ -109,6 +109,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     idempotency,
     rateLimiter,
     readiness: createReadinessCheck({ db: db.pool, redis }),
+    checkResponses: true,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = app.listen(0, '127.0.0.1');

@@ -68,7 +68,13 @@ describe('GET /api/v1/bookings/… (read side)', function () {
     const response = await get('h-res-0', app.adminKey, position);
     expect(response.status).to.equal(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).to.include({ id: 'h-res-0', status: 'HELD', guestId: 'h-guest-0', stale: false });
+    expect(body).to.include({
+      reservationId: 'h-res-0',
+      id: 'h-res-0',
+      status: 'HELD',
+      guestId: 'h-guest-0',
+      stale: false,
+    });
     expect(body['total']).to.deep.equal({ amount: 40_000, currency: 'EUR' });
     expect(response.headers.get('x-projection-position')).to.match(/^\d+:\d+$/);
   });
@@ -84,6 +90,35 @@ describe('GET /api/v1/bookings/… (read side)', function () {
       bookings: unknown[];
     };
     expect(byVenue.bookings).to.have.length(8);
+  });
+
+  it('answers the same at the documented paths, and documents only those (no ambiguous path)', async () => {
+    const read = async (path: string) =>
+      (await fetch(`${app.baseUrl}/api/v1/${path}`, {
+        headers: { ...bearer(app.adminKey), 'x-min-position': position },
+      }).then((r) => r.json())) as Record<string, unknown>;
+    expect(await read('booking-references/BR-20261201-H000001')).to.deep.equal(
+      await read('bookings/reference/BR-20261201-H000001'),
+    );
+    expect(await read('guests/h-guest-0/bookings')).to.deep.equal(
+      await read('bookings/guest/h-guest-0'),
+    );
+    expect(await read('venues/room-1/bookings')).to.deep.equal(await read('bookings/venue/room-1'));
+    const doc = (await fetch(`${app.baseUrl}/api/v1/openapi.json`).then((r) => r.json())) as {
+      paths: Record<string, unknown>;
+      servers: unknown[];
+    };
+    const bookingPaths = Object.keys(doc.paths).filter((p) => p.includes('booking'));
+    expect(bookingPaths).to.include.members([
+      '/api/v1/bookings/{id}',
+      '/api/v1/booking-references/{reference}',
+      '/api/v1/guests/{guestId}/bookings',
+      '/api/v1/venues/{venueId}/bookings',
+    ]);
+    expect(
+      bookingPaths.filter((p) => /\/bookings\/(reference|guest|venue)\/|\{value\}/.test(p)),
+    ).to.deep.equal([]);
+    expect(doc.servers).to.have.length(1);
   });
 
   it('shows a guest only their own bookings', async () => {

@@ -17,6 +17,8 @@ export interface BookingReadDeps {
 }
 
 export interface BookingView {
+  /** The reservation's id; `id` is kept for seed 002's clients. */
+  readonly reservationId: string;
   readonly id: string;
   readonly bookingReference: string;
   readonly status: string;
@@ -56,6 +58,7 @@ interface BookingRecord {
 }
 
 const toBookingView = (r: BookingRecord): BookingView => ({
+  reservationId: r.id,
   id: r.id,
   bookingReference: r.booking_reference,
   status: r.status,

@@ -46,6 +46,9 @@ const readAtLeast = async <T>(
   };
 };
 
+/** A path's one parameter: `{name}` at its end or before its last segment. */
+const paramOf = (path: string): string => /\{(\w+)\}/.exec(path)?.[1] ?? 'value';
+
 const getOne = (deps: BookingReadDeps, path: string, key: BookingKey, summary: string) =>
   defineRoute({
     method: 'get',
@@ -53,17 +56,18 @@ const getOne = (deps: BookingReadDeps, path: string, key: BookingKey, summary: s
     summary,
     tags: ['bookings'],
     auth: ROLES,
-    params: z.object({ value: id }),
+    params: z.object({ [paramOf(path)]: id }),
     headers,
     responses: { 200: { description: 'The booking' }, 404: { description: 'No such booking' } },
     handler: async ({ params, headers: h, principal }) => {
+      const value = params[paramOf(path)] ?? '';
       const read = await readAtLeast(deps, h['x-min-position'], () =>
-        findBookings(deps, key, params.value, 1),
+        findBookings(deps, key, value, 1),
       );
       const booking = read.value[0];
       // Someone else's booking reads as absent: its existence is not the caller's business.
       if (booking === undefined || !visibleTo(principal)(booking)) {
-        throw new NotFoundError(`No booking ${params.value} is visible to this caller.`, {
+        throw new NotFoundError(`No booking ${value} is visible to this caller.`, {
           stale: read.stale,
         });
       }
@@ -78,28 +82,59 @@ const getList = (deps: BookingReadDeps, path: string, key: BookingKey, summary: 
     summary,
     tags: ['bookings'],
     auth: ROLES,
-    params: z.object({ value: id }),
+    params: z.object({ [paramOf(path)]: id }),
     query: listQuery,
     headers,
     responses: { 200: { description: 'Bookings, by start' } },
     handler: async ({ params, query, headers: h, principal }) => {
       const read = await readAtLeast(deps, h['x-min-position'], () =>
-        findBookings(deps, key, params.value, query.limit),
+        findBookings(deps, key, params[paramOf(path)] ?? '', query.limit),
       );
       const bookings = read.value.filter(visibleTo(principal));
       return { status: 200, headers: read.headers, body: { bookings, stale: read.stale } };
     },
   });
 
-/** Seed 002's booking reads over the bookings projection, with read-your-writes. */
-export const getBookingReadRoutes = (deps: BookingReadDeps): RouteModule[] => [
-  getOne(
+/** Seed 002's path of a read, served for its clients beside the documented one. */
+const aliasAt = (route: RouteModule, seedPath: string): RouteModule => ({
+  ...route,
+  path: seedPath,
+  aliasOf: route.path,
+});
+
+/**
+ * Seed 002's booking reads over the bookings projection, with read-your-writes.
+ * The lookups by reference, guest and venue are documented at paths of their
+ * own: seed 002's `/bookings/reference|guest|venue/{x}` match the same URLs as
+ * `/bookings/{id}/cancel` (`/bookings/reference/cancel`), which a router or a
+ * generated client cannot tell apart by path; those stay served as aliases.
+ */
+export const getBookingReadRoutes = (deps: BookingReadDeps): RouteModule[] => {
+  const byReference = getOne(
     deps,
-    '/api/v1/bookings/reference/{value}',
+    '/api/v1/booking-references/{reference}',
     'booking_reference',
     'A booking by its reference',
-  ),
-  getList(deps, '/api/v1/bookings/guest/{value}', 'guest_id', "A guest's bookings"),
-  getList(deps, '/api/v1/bookings/venue/{value}', 'resource_id', "A venue's (resource's) bookings"),
-  getOne(deps, '/api/v1/bookings/{value}', 'id', 'A booking by id'),
-];
+  );
+  const byGuest = getList(
+    deps,
+    '/api/v1/guests/{guestId}/bookings',
+    'guest_id',
+    "A guest's bookings",
+  );
+  const byVenue = getList(
+    deps,
+    '/api/v1/venues/{venueId}/bookings',
+    'resource_id',
+    "A venue's (resource's) bookings",
+  );
+  return [
+    byReference,
+    byGuest,
+    byVenue,
+    aliasAt(byReference, '/api/v1/bookings/reference/{reference}'),
+    aliasAt(byGuest, '/api/v1/bookings/guest/{guestId}'),
+    aliasAt(byVenue, '/api/v1/bookings/venue/{venueId}'),
+    getOne(deps, '/api/v1/bookings/{id}', 'id', 'A booking by id'),
+  ];
+};

@@ -58,5 +58,7 @@ ensure_redis() {
 }
 
 command -v psql >/dev/null 2>&1 || apt_install postgresql-client
+# The README's walkthrough uses curl and jq.
+for tool in curl jq; do command -v "$tool" >/dev/null 2>&1 || { log "installing $tool"; apt_install "$tool"; }; done
 ensure_postgres
 ensure_redis

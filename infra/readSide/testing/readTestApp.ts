@@ -119,6 +119,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
       });
   const readRoutes = getReadRoutes(readSide.deps);
   const app = createHttpApp({
+    checkResponses: true,
     logger,
     registry,
     routes: [...getAuthRoutes(auth), ...getWriteRoutes(writeSide), ...readRoutes],
