@@ -79,7 +79,8 @@ export const cancelReservation = async (
     const currency = amountOwed(reservation).currency;
     const saga = (await loadStream(writeSide, paymentStream(reservationId), sagaDecider)).state;
     const paid = {
-      amount: reservation.captures === null || saga.status === 'NONE' ? 0 : netPaid(saga.settlement),
+      amount:
+        reservation.captures === null || saga.status === 'NONE' ? 0 : netPaid(saga.settlement),
       currency,
     };
     const refund = cancellationRefund(

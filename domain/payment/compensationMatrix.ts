@@ -102,7 +102,8 @@ export const COMPENSATION_MATRIX = [
   {
     row: 'cancelled-by-vendor-after-commit',
     step: 'after 7',
-    failurePoint: 'The vendor cancelled after commit: the guest is refunded in full, the deposit is kept',
+    failurePoint:
+      'The vendor cancelled after commit: the guest is refunded in full, the deposit is kept',
     actions: ['release-hold'],
     reversibility: 'Partial',
   },

@@ -127,6 +127,8 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
   const reservationId = saga.reservationId;
   switch (event.type) {
     case 'PaymentStepRequested':
+      // A zero amount is never sent: the saga records its success with the request.
+      if (event.data.amount?.amount === 0) return [];
       return [
         {
           kind: 'gateway',

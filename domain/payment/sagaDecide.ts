@@ -178,7 +178,10 @@ const onReservationEvent = (
     case 'ReservationExtended': {
       const owed = currentOwed(saga);
       if (owed === null) return [];
-      const total = { amount: owed.amount + event.data.additionalQuote.total.amount, currency: owed.currency };
+      const total = {
+        amount: owed.amount + event.data.additionalQuote.total.amount,
+        currency: owed.currency,
+      };
       return onPriceChanged(saga, total, 'extended', now, options);
     }
     case 'VendorNotified':

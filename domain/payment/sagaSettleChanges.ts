@@ -6,7 +6,13 @@ import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { RunningSaga } from './sagaState.ts';
 import { evolvePaymentSaga } from './sagaState.ts';
 import { netPaid, type Charge, type SettlementEnd } from './settlementState.ts';
-import { canRetry, retryDelayMs, SETTLE_STEPS, type PaymentStep, type SettleStep } from './steps.ts';
+import {
+  canRetry,
+  retryDelayMs,
+  SETTLE_STEPS,
+  type PaymentStep,
+  type SettleStep,
+} from './steps.ts';
 import { plus } from './sagaStepOutcome.ts';
 
 /**
@@ -90,9 +96,7 @@ const busy = (saga: RunningSaga): boolean =>
 /** The vendor's part of `net` in the first quote's proportion, rounded down (the platform keeps the remainder). */
 const vendorShare = (saga: RunningSaga, net: number): number => {
   const basis = saga.settlement.priceBasis ?? net;
-  return basis === 0
-    ? 0
-    : Number((BigInt(net) * BigInt(saga.vendorPayout.amount)) / BigInt(basis));
+  return basis === 0 ? 0 : Number((BigInt(net) * BigInt(saga.vendorPayout.amount)) / BigInt(basis));
 };
 
 /** Once nothing is left to collect or refund: the payout after the dispute window, and the deposit. */
@@ -132,9 +136,7 @@ const closeBooking = (
           },
         });
     } else if (saga.steps['vendor-refund'] === undefined) {
-      out.push(
-        requestStep(saga, 'vendor-refund', 1, now, deposit.amount, deposit.providerId),
-      );
+      out.push(requestStep(saga, 'vendor-refund', 1, now, deposit.amount, deposit.providerId));
     }
   }
   return out;
@@ -158,13 +160,31 @@ export const settleNext = (
   const open = openAuthorization(saga);
   if (open !== undefined) {
     return collecting && due > net
-      ? [request(saga, 'settle-capture', now, money(Math.min(open.authorized, due - net), currency), open.authorizationId)]
+      ? [
+          request(
+            saga,
+            'settle-capture',
+            now,
+            money(Math.min(open.authorized, due - net), currency),
+            open.authorizationId,
+          ),
+        ]
       : [request(saga, 'settle-auth-cancel', now, null, open.authorizationId)];
   }
   if (due > net && collecting) {
     if (saga.requesterPaymentMethod === null)
-      return [flag(saga, now, 'The requester gave no payment method to collect the difference with.')];
-    return [requestStep(saga, 'settle-auth', nextAttempt(saga, 'settle-auth'), now, money(due - net, currency))];
+      return [
+        flag(saga, now, 'The requester gave no payment method to collect the difference with.'),
+      ];
+    return [
+      requestStep(
+        saga,
+        'settle-auth',
+        nextAttempt(saga, 'settle-auth'),
+        now,
+        money(due - net, currency),
+      ),
+    ];
   }
   if (due < net) {
     const charge = [...s.charges].reverse().find((c) => c.captured - c.refunded > 0);
@@ -313,14 +333,22 @@ export const onSettleStepCompleted = (
     },
   ];
   if (step === 'settle-auth' || step === 'settle-capture') {
-    failed.push(flag(fold(saga, failed), now, `Collecting the difference failed: ${outcome.reason}`));
+    failed.push(
+      flag(fold(saga, failed), now, `Collecting the difference failed: ${outcome.reason}`),
+    );
     return [...failed, ...settleNext(fold(saga, failed), now, options)];
   }
   return [
     ...failed,
     {
       type: 'PaymentDeadLettered',
-      data: { reservationId: saga.reservationId, at: now, step, attempts: attempt, reason: outcome.reason },
+      data: {
+        reservationId: saga.reservationId,
+        at: now,
+        step,
+        attempts: attempt,
+        reason: outcome.reason,
+      },
     },
   ];
 };

@@ -84,14 +84,28 @@ export const evolveSettlement = (
       return { ...s, depositForfeited: true };
     case 'PaymentStepRequested': {
       const { step, attempt } = event.data;
-      if (!isSettleStep(step) || event.data.idempotencyKey !== idempotencyKey(step, reservationId, attempt))
+      if (
+        !isSettleStep(step) ||
+        event.data.idempotencyKey !== idempotencyKey(step, reservationId, attempt)
+      )
         return s;
       return { ...s, firstAttempt: { ...s.firstAttempt, [step]: attempt } };
     }
     case 'PaymentStepSucceeded':
       return onSucceeded(s, steps, event.data.step, event.data.attempt, event.data.providerId);
-    default:
+    case 'PaymentSagaStarted':
+    case 'ReservationAdvanceRequested':
+    case 'RequesterPaymentMethodRecorded':
+    case 'RequesterPaymentMethodAwaited':
+    case 'PaymentStepFailed':
+    case 'PaymentDeadLettered':
+    case 'CompensationStarted':
+    case 'CommitSettled':
       return s;
+    default: {
+      const _never: never = event;
+      return _never;
+    }
   }
 };
 
@@ -111,7 +125,7 @@ const onSucceeded = (
       const authorizationId = auth?.status === 'succeeded' ? auth.providerId : request.target;
       return {
         ...s,
-        priceBasis: s.priceBasis ?? (auth?.amount?.amount ?? amount),
+        priceBasis: s.priceBasis ?? auth?.amount?.amount ?? amount,
         charges: [
           ...s.charges,
           {
@@ -134,7 +148,13 @@ const onSucceeded = (
         ...s,
         charges: [
           ...s.charges,
-          { authorizationId: providerId, authorized: amount, captured: 0, refunded: 0, released: false },
+          {
+            authorizationId: providerId,
+            authorized: amount,
+            captured: 0,
+            refunded: 0,
+            released: false,
+          },
         ],
       };
     case 'settle-capture':
@@ -143,7 +163,20 @@ const onSucceeded = (
       return onCharge(s, request.target, (c) => ({ ...c, released: true }));
     case 'settle-refund':
       return onCharge(s, request.target, (c) => ({ ...c, refunded: c.refunded + amount }));
-    default:
+    case 'vendor-notify':
+    case 'vendor-auth':
+    case 'requester-auth':
+    case 'revalidate':
+    case 'vendor-capture':
+    case 'vendor-auth-cancel':
+    case 'requester-auth-cancel':
+    case 'vendor-refund':
+    case 'release-hold':
+    case 'payout':
       return s;
+    default: {
+      const _never: never = step;
+      return _never;
+    }
   }
 };

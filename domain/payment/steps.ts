@@ -27,7 +27,12 @@ export const PAYMENT_STEPS = [
 
 export type PaymentStep = (typeof PAYMENT_STEPS)[number];
 
-export const SETTLE_STEPS = ['settle-auth', 'settle-capture', 'settle-auth-cancel', 'settle-refund'] as const;
+export const SETTLE_STEPS = [
+  'settle-auth',
+  'settle-capture',
+  'settle-auth-cancel',
+  'settle-refund',
+] as const;
 export type SettleStep = (typeof SETTLE_STEPS)[number];
 export const isSettleStep = (step: PaymentStep): step is SettleStep =>
   (SETTLE_STEPS as readonly string[]).includes(step);
