@@ -4,6 +4,7 @@ import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
+import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
 import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
@@ -18,11 +19,13 @@ import { openDatabase } from './database.ts';
 import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
+import { getCompensationFailures } from './observability/compensationFailures.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
+import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -49,6 +52,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const redis: Redis | undefined = config.REDIS_URL
     ? createRedisClient(config.REDIS_URL, logger)
     : undefined;
+  const redisKeys = redis
+    ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
+    : undefined;
+  if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const store = getPostgresEventStore(pool, {
     schema: database.schema,
     connectionString: database.connectionString,
@@ -60,6 +67,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    compensationFailures: getCompensationFailures(registry, logger),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
@@ -74,6 +82,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis,
+    redisKeys,
     registry,
     logger,
   });
@@ -104,10 +113,14 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         pool,
         redis,
+        redisKeys,
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: [
+          ...getPaymentRoutes(paymentSaga, config, pool),
+          ...getAnalystRoutes({ pool, schema: database.schema }),
+        ],
       })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../shared/errors.ts';
 import { allocate, roundHalfUp } from '../shared/money.ts';
+import { assertComputedAmount, sumWithinCeiling } from '../shared/moneyLimits.ts';
 import type { PricingRules, PromoCode, TaxJurisdiction } from './rules.ts';
 import type { Quote, QuoteLine } from './quoteSchema.ts';
 import type { GuestTaxStatus } from './tax/guestTaxStatus.ts';
@@ -59,8 +60,12 @@ const slotDate = (slotKey: string): string => {
   return date;
 };
 
-const sumOf = (lines: readonly QuoteLine[], currency: string) => ({
-  amount: lines.reduce((total, line) => total + line.amount.amount, 0),
+/** Σ of the lines' amounts; past MAX_MONEY_TOTAL (per line or in sum) it refuses to price. */
+const sumOf = (lines: readonly QuoteLine[], currency: string, what: string) => ({
+  amount: sumWithinCeiling(
+    lines.map((line) => line.amount.amount),
+    what,
+  ),
   currency,
 });
 
@@ -118,6 +123,7 @@ export const quote = (
       promoBasisPoints: percent,
       demand: context,
     });
+    assertComputedAmount(line.amount, `price of ${slotKey}`);
     return {
       id: `unit:${slotKey}`,
       kind: 'charge',
@@ -131,7 +137,7 @@ export const quote = (
 
   if (promo?.discount.kind === 'fixed') {
     // A fixed promo is spread over the unit lines in proportion to their amounts, never below zero.
-    const before = sumOf(charges, currency).amount;
+    const before = sumOf(charges, currency, 'subtotal').amount;
     const off = Math.min(promo.discount.amount, before);
     if (off > 0) {
       const shares = allocate(
@@ -152,7 +158,7 @@ export const quote = (
     }
   }
 
-  const subtotal = sumOf(charges, currency);
+  const subtotal = sumOf(charges, currency, 'subtotal');
   const firstDate = charges[0]?.date ?? bookingDate;
   const fee = (
     id: string,
@@ -162,14 +168,17 @@ export const quote = (
     input: string,
     value: number,
     unit: 'basisPoints' | 'minorUnits',
-  ): QuoteLine => ({
-    id: `fee:${id}`,
-    kind: 'fee',
-    component: feeComponent,
-    date: firstDate,
-    amount: { amount, currency },
-    factors: [{ name, input, value, unit, ruleVersion: rules.version }],
-  });
+  ): QuoteLine => {
+    assertComputedAmount(amount, `${id} fee`);
+    return {
+      id: `fee:${id}`,
+      kind: 'fee',
+      component: feeComponent,
+      date: firstDate,
+      amount: { amount, currency },
+      factors: [{ name, input, value, unit, ruleVersion: rules.version }],
+    };
+  };
   const percentOfSubtotal = (basisPoints: number) =>
     roundHalfUp(BigInt(subtotal.amount) * BigInt(basisPoints), 10_000n);
   const { commissionBasisPoints, cleaningPerStay, insuranceBasisPoints } = rules.fees;
@@ -230,8 +239,8 @@ export const quote = (
     quantity,
     lines,
     subtotal,
-    fees: sumOf(fees, currency),
-    taxes: sumOf(taxes, currency),
-    total: sumOf(lines, currency),
+    fees: sumOf(fees, currency, 'fees'),
+    taxes: sumOf(taxes, currency, 'taxes'),
+    total: sumOf(lines, currency, 'total'),
   };
 };

@@ -10,6 +10,7 @@ import {
   resourceChangesSchema,
 } from './changes.ts';
 import type { ResourceCommand } from './commands.ts';
+import { assertConfiguredAmounts } from './moneyInputs.ts';
 import type { ResourceChangedEvent, ResourceEvent } from './events.ts';
 import type { ResourceConfig } from './schema.ts';
 import { resourceConfigSchema } from './schema.ts';
@@ -74,6 +75,7 @@ export const decideResource = (command: ResourceCommand, state: ResourceState): 
     case 'RegisterResource': {
       const config = parseOrThrow(resourceConfigSchema, command.config, 'resource configuration');
       assertConsistent(config);
+      assertConfiguredAmounts(config);
       if (state.status === 'Unregistered') {
         return [
           {
@@ -105,6 +107,7 @@ export const decideResource = (command: ResourceCommand, state: ResourceState): 
       const changes = parseOrThrow(resourceChangesSchema, command.changes, 'resource change');
       const after = { ...state.config, ...changes } as ResourceConfig;
       assertConsistent(after);
+      assertConfiguredAmounts(changes as Partial<ResourceConfig>);
       return changedEvents(command.resourceId, state.config, after, at);
     }
     case 'RetireResource': {

@@ -50,6 +50,18 @@ export const configSchema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   /** Redis for the hot read model, rate limits and the idempotency fast path; optional. */
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /**
+   * Prefix of every Redis key of this install; unset → derived from the database
+   * identity (cluster, database, schema), so installs sharing a Redis never mix.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters')
+    .optional(),
+  /** Seed 001: requests a minute per principal (user or API key without its own limit). */
+  RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Seed 001: requests a minute per client IP, counted before authentication. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** EventStoreDB connection string; when set, the EventStoreDB adapter is available. */
   EVENTSTORE_URL: optionalUrl(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
   /** Stripe secret key; when absent the simulated payment gateway is used. */

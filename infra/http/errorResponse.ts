@@ -14,6 +14,7 @@ import {
   ValidationError,
   type ErrorDetails,
 } from '../../domain/shared/errors.ts';
+import { MoneyLimitExceededError } from '../../domain/shared/moneyLimits.ts';
 
 /** Refusals that exist only at the HTTP boundary (413, 415, …); same envelope as the rest. */
 export class HttpError extends DomainError {
@@ -59,6 +60,7 @@ const statusOf = (error: DomainError): number => {
   if (error instanceof ConflictError || error instanceof IllegalStateError) return 409;
   if (error instanceof ConcurrencyError) return 409;
   if (error instanceof IdempotencyKeyReusedError) return 422;
+  if (error instanceof MoneyLimitExceededError) return 422;
   if (error instanceof RateLimitedError) return 429;
   if (error instanceof UnavailableError) return 503;
   // A DomainError subclass this table does not know is still a refusal of the
@@ -142,7 +144,38 @@ const toDomainError = (error: unknown): DomainError | undefined => {
     });
   }
   if (isBodyParserError(error)) return fromBodyParser(error);
+  // The router's "Failed to decode param" (a path segment such as %ff that is not UTF-8).
+  if (error instanceof URIError) {
+    return new HttpError(
+      400,
+      'MALFORMED_URL',
+      'A path segment is not valid percent-encoded UTF-8; encode the id with encodeURIComponent.',
+    );
+  }
   return undefined;
+};
+
+/**
+ * Logs a refusal as what it is: anything the error family does not know is a
+ * bug (error, with the stack); a known 5xx — a dependency or a setting
+ * missing, such as STRIPE_WEBHOOK_SECRET — is a warning with its code; a 4xx
+ * is the caller's and is not logged here.
+ */
+export const logFailure = (
+  logger: {
+    error: (fields: object, message: string) => void;
+    warn: (fields: object, message: string) => void;
+  },
+  error: unknown,
+  response: HttpResponse,
+): void => {
+  const known = toDomainError(error);
+  if (known === undefined) logger.error({ err: error }, 'unhandled error (a bug)');
+  else if (response.status >= 500)
+    logger.warn(
+      { code: known.code, status: response.status, reason: known.message },
+      'request refused: a dependency or setting is unavailable',
+    );
 };
 
 /**

@@ -6,6 +6,7 @@ import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.
 import type { Readiness } from '../http/ports.ts';
 import type { Queryable } from '../postgres/pool.ts';
 import { hasReached, measureLag, type Lag } from './frontier.ts';
+import type { RedisKeys } from '../redisKeys.ts';
 import { loadRedisCheckpoint } from './redisProjector.ts';
 import { checkpointName, readVersion } from './versions.ts';
 
@@ -27,6 +28,8 @@ export interface MonitorDeps {
   readonly db: Queryable;
   readonly checkpoints: PostgresCheckpointStore;
   readonly redis?: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
   readonly registry?: Registry | undefined;
   readonly projections: readonly MonitoredProjection[];
   /** A frontier that has not moved for this long while events wait is stalled, ms. Default 30 000. */
@@ -69,11 +72,11 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     projection: MonitoredProjection,
   ): Promise<{ version: number | undefined; checkpoint: Checkpoint | undefined }> => {
     if (projection.store === 'redis') {
-      if (!deps.redis)
+      if (!deps.redis || !deps.redisKeys)
         throw new Error(`Projection ${projection.name} needs Redis, none is configured.`);
       return {
         version: undefined,
-        checkpoint: await loadRedisCheckpoint(deps.redis, projection.name),
+        checkpoint: await loadRedisCheckpoint(deps.redis, deps.redisKeys, projection.name),
       };
     }
     const row = await readVersion(deps.db, projection.name);

@@ -9,6 +9,7 @@ import type { Pool } from '../postgres/pool.ts';
 import { createAdvisoryLease } from './lease.ts';
 import { projectPostgres, type ProjectorDeps } from './postgresProjector.ts';
 import { createProjectionMonitor, type ProjectionStatus } from './projectionMonitor.ts';
+import { keysFor, type RedisKeys } from '../redisKeys.ts';
 import { projectRedis } from './redisProjector.ts';
 import { ProjectionVersionSwappedError } from './versions.ts';
 
@@ -25,6 +26,8 @@ export interface ProjectionRunnerOptions extends Pick<
   /** Run only when `redis` is given. Give the client `enableOfflineQueue: false` so a down Redis fails fast. */
   readonly redisProjections?: readonly RedisProjection[];
   readonly redis?: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
   readonly registry?: Registry | undefined;
   readonly logger?: { warn(details: object, message: string): void } | undefined;
   /** How often a standby instance tries to take a lease, ms. Default 1000. */
@@ -62,11 +65,13 @@ const restartDelay = (error: unknown, attempt: number) =>
 
 export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
   const checkpoints = getPostgresCheckpointStore(options.pool);
+  const redisKeys = keysFor(options.redis, options.redisKeys, 'The projection runner');
   const redisProjections = options.redis ? (options.redisProjections ?? []) : [];
   const monitor = createProjectionMonitor({
     db: options.pool,
     checkpoints,
     redis: options.redis,
+    redisKeys,
     registry: options.registry,
     stallAfterMs: options.stallAfterMs,
     projections: [
@@ -119,9 +124,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       }
       for (const projection of redisProjections) {
         const redis = options.redis;
-        if (!redis) break;
+        if (!redis || !redisKeys) break;
         running.add(
-          leased(projection.name, () => projectRedis(deps, redis, projection)).subscribe(),
+          leased(projection.name, () =>
+            projectRedis(deps, redis, redisKeys, projection),
+          ).subscribe(),
         );
       }
       const interval = options.monitorIntervalMs ?? 5_000;

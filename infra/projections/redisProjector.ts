@@ -3,6 +3,7 @@ import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap 
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { RedisProjection } from '../../projections/shared/projection.ts';
 import { subscribePostgres } from '../eventStore/postgres/subscription.ts';
+import type { RedisKeys } from '../redisKeys.ts';
 import type { ProjectorDeps } from './postgresProjector.ts';
 
 // Positions "<xid>:<gpos>" compared as (xid, gpos) pairs of unbounded integers:
@@ -52,8 +53,6 @@ type Commander = ChainableCommander & {
   blProjectionCheckpoint(key: string, position: string): ChainableCommander;
 };
 
-export const redisCheckpointKey = (name: string): string => `projection:checkpoint:${name}`;
-
 /** The scripts as commands on this client (idempotent: defining twice is harmless). */
 export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands => {
   redis.defineCommand('blProjectionApply', { numberOfKeys: 1, lua: APPLY });
@@ -64,6 +63,7 @@ export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands
 /** Applies a batch: every change compare-and-set on its key, then the checkpoint, in one pipeline. */
 export const applyRedisBatch = async (
   redis: Redis,
+  keys: RedisKeys,
   projection: RedisProjection,
   events: readonly RecordedEvent[],
 ): Promise<Checkpoint | undefined> => {
@@ -75,7 +75,7 @@ export const applyRedisBatch = async (
     for (const change of projection.changesFor(event)) {
       const pairs = Object.entries(change.set).flat();
       pipeline.blProjectionApply(
-        change.key,
+        keys.readModel(change.key),
         event.checkpoint,
         String(pairs.length / 2),
         ...pairs,
@@ -83,7 +83,7 @@ export const applyRedisBatch = async (
       );
     }
   }
-  pipeline.blProjectionCheckpoint(redisCheckpointKey(projection.name), last.checkpoint);
+  pipeline.blProjectionCheckpoint(keys.projectionCheckpoint(projection.name), last.checkpoint);
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);
   if (failed?.[0]) throw failed[0];
@@ -92,8 +92,10 @@ export const applyRedisBatch = async (
 
 export const loadRedisCheckpoint = async (
   redis: Redis,
+  keys: RedisKeys,
   name: string,
-): Promise<Checkpoint | undefined> => (await redis.get(redisCheckpointKey(name))) ?? undefined;
+): Promise<Checkpoint | undefined> =>
+  (await redis.get(keys.projectionCheckpoint(name))) ?? undefined;
 
 /**
  * Runs a Redis projection from the checkpoint kept in Redis itself: a Redis
@@ -107,9 +109,10 @@ export const projectRedis = (
     'pool' | 'connectionString' | 'schema' | 'batchSize' | 'flushMs' | 'pollIntervalMs'
   >,
   redis: Redis,
+  keys: RedisKeys,
   projection: RedisProjection,
 ): Observable<Checkpoint> =>
-  defer(() => loadRedisCheckpoint(redis, projection.name)).pipe(
+  defer(() => loadRedisCheckpoint(redis, keys, projection.name)).pipe(
     switchMap((start) =>
       subscribePostgres(
         {
@@ -124,5 +127,7 @@ export const projectRedis = (
     ),
     bufferTime(deps.flushMs ?? 20, null, deps.batchSize ?? 500),
     filter((batch) => batch.length > 0),
-    concatMap((batch) => from(applyRedisBatch(redis, projection, batch).then((cp) => cp ?? ''))),
+    concatMap((batch) =>
+      from(applyRedisBatch(redis, keys, projection, batch).then((cp) => cp ?? '')),
+    ),
   );

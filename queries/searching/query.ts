@@ -15,7 +15,17 @@ import {
   fingerprintOf,
   type CursorPosition,
 } from './cursor.ts';
+import { MoneyLimitExceededError } from '../../domain/shared/moneyLimits.ts';
 import { createTotalMemo, type PricedTotal, type TotalMemo } from './totals.ts';
+
+const withinMoneyCeiling = <T>(price: () => T): T | undefined => {
+  try {
+    return price();
+  } catch (error) {
+    if (error instanceof MoneyLimitExceededError) return undefined;
+    throw error;
+  }
+};
 
 export const MAX_PAGE = 100;
 /** Longest stay or window a search prices; longer ones go through the quote endpoint. */
@@ -100,20 +110,23 @@ export const search = async (context: ReadContext, caches: SearchCaches, query: 
     now: now.getTime(),
   });
   const empty: ReadonlyMap<string, SlotUsage> = new Map();
-  const priceOf = (candidate: Candidate, units: readonly string[]): PricedTotal =>
-    caches.totals.totalOf({
-      resourceId: candidate.row.resourceId,
-      version: candidate.row.version,
-      config: candidate.row.config,
-      slotKeys: units,
-      quantity: query.quantity,
-      now,
-      usage: usage.get(candidate.row.resourceId) ?? empty,
-      guest: query.guest,
-      persons: query.persons ?? query.quantity,
-      promoCode: null,
-      surgeEnabled: context.deps.surgeEnabled ?? false,
-    });
+  // A resource whose stay prices past the money ceiling cannot be booked: it drops out, alone.
+  const priceOf = (candidate: Candidate, units: readonly string[]): PricedTotal | undefined =>
+    withinMoneyCeiling(() =>
+      caches.totals.totalOf({
+        resourceId: candidate.row.resourceId,
+        version: candidate.row.version,
+        config: candidate.row.config,
+        slotKeys: units,
+        quantity: query.quantity,
+        now,
+        usage: usage.get(candidate.row.resourceId) ?? empty,
+        guest: query.guest,
+        persons: query.persons ?? query.quantity,
+        promoCode: null,
+        surgeEnabled: context.deps.surgeEnabled ?? false,
+      }),
+    );
   const byPrice =
     query.sort === 'price' || query.minPrice !== undefined || query.maxPrice !== undefined;
   const ranked: Ranked[] = [];
@@ -132,6 +145,7 @@ export const search = async (context: ReadContext, caches: SearchCaches, query: 
       continue;
     }
     const priced = priceOf(candidate, units);
+    if (priced === undefined) continue;
     const { amount, currency } = priced.total;
     if (query.minPrice !== undefined && amount < query.minPrice) continue;
     if (query.maxPrice !== undefined && amount > query.maxPrice) continue;
@@ -147,9 +161,11 @@ export const search = async (context: ReadContext, caches: SearchCaches, query: 
   return {
     freshness,
     body: {
-      results: page.map(({ candidate, units, priced }) => {
+      results: page.flatMap(({ candidate, units, priced }) => {
         const { row, rank } = candidate;
-        const { total, breakdown } = priced ?? priceOf(candidate, units);
+        const pricedNow = priced ?? priceOf(candidate, units);
+        if (pricedNow === undefined) return [];
+        const { total, breakdown } = pricedNow;
         return {
           resourceId: row.resourceId,
           vendorId: row.config.vendorId,

@@ -11,7 +11,8 @@ import { parseStripeForm, type FormObject } from './localStripeForm.ts';
  * `host`/`port`/`protocol: 'http'`:
  *
  *   POST /v1/payment_intents, /v1/payment_intents/:id/capture, /v1/payment_intents/:id/cancel,
- *   GET /v1/payment_intents/:id, POST /v1/refunds, POST /v1/transfers.
+ *   GET /v1/payment_intents/:id, POST /v1/refunds, POST /v1/transfers,
+ *   GET /v1/payment_intents/search (metadata queries), GET /v1/refunds, GET /v1/transfers.
  *
  * Stripe's idempotency: a key (per API key) replays the first saved status and
  * body with `Idempotent-Replayed: true`; reused with another method, path or
@@ -85,6 +86,10 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
   const route = (method: string, path: string, params: FormObject): ApiResult => {
     const intent = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path);
     if (method === 'POST' && path === '/v1/payment_intents') return api.createPaymentIntent(params);
+    if (method === 'GET' && path === '/v1/payment_intents/search')
+      return api.searchPaymentIntents(params);
+    if (method === 'GET' && path === '/v1/refunds') return api.listRefunds(params);
+    if (method === 'GET' && path === '/v1/transfers') return api.listTransfers(params);
     if (method === 'GET' && intent?.[1] && !intent[2]) return api.retrievePaymentIntent(intent[1]);
     if (method === 'POST' && intent?.[1] && intent[2] === 'capture')
       return api.capturePaymentIntent(intent[1], params);
@@ -109,8 +114,10 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
     response: http.ServerResponse,
   ): Promise<void> => {
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const params = parseStripeForm(await readBody(request));
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const body = await readBody(request);
+    const params = parseStripeForm(method === 'GET' ? url.search.slice(1) : body);
     const key = request.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' && method === 'POST' ? key : undefined;
     const headers: Record<string, string> = {
