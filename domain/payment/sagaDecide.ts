@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
 import type { ReservationEvent } from '../reservation/events.ts';
 import type { MatrixRowId } from './compensationMatrix.ts';
-import { compensate, requestStep } from './sagaCompensation.ts';
+import { compensate, requestStep, settleCommit } from './sagaCompensation.ts';
 import {
   retryDeadLetters,
   returnVendorDeposit,
@@ -19,7 +19,6 @@ import {
   requestMoneyStep,
   retryFlaggedSettlement,
 } from './sagaSettleChanges.ts';
-import { settleCommit } from './sagaCompensation.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { PaymentSagaState, RunningSaga } from './sagaState.ts';
