@@ -60,6 +60,8 @@ describe('settlement of changes over HTTP (simulated gateway, saga, ledger)', fu
 
   before(async () => {
     app = await startWriteTestApp({
+      // The test polls reads until the saga settled; the rate limits are not under test here.
+      perPrincipal: { limit: 100_000, windowSeconds: 60 },
       extraRoutes: () => [
         getLedgerReportRoute({
           sql: {
@@ -120,8 +122,11 @@ describe('settlement of changes over HTTP (simulated gateway, saga, ledger)', fu
       await pause(50);
     }
   };
-  const read = async (id: string, key: string) =>
-    (await call(app, 'GET', `/api/v1/reservations/${id}`, key)).body;
+  const read = async (id: string, key: string) => {
+    const response = await call(app, 'GET', `/api/v1/reservations/${id}`, key);
+    expect(response.status, JSON.stringify(response.body)).to.equal(200);
+    return response.body;
+  };
   const summaryOf = async (id: string, key: string): Promise<Summary> => {
     const s = (await read(id, key))['paymentSummary'] as Record<string, { amount: number }>;
     return {
