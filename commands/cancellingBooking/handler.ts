@@ -1,4 +1,9 @@
-import { refundFor, type RefundDecision } from '../../domain/pricing/cancellationPolicy.ts';
+import type { RefundDecision } from '../../domain/pricing/cancellationPolicy.ts';
+import { sagaDecider } from '../../domain/payment/sagaDecider.ts';
+import { cancellationRefund } from '../../domain/payment/settlementPolicy.ts';
+import { netPaid } from '../../domain/payment/settlementState.ts';
+import { paymentStream, reservationStream } from '../../domain/shared/streams.ts';
+import { loadStream } from '../shared/commandHandler.ts';
 import type { CancelledBy } from '../../domain/reservation/eventParts.ts';
 import { reservationDecider } from '../../domain/reservation/decider.ts';
 import {
@@ -6,7 +11,6 @@ import {
   type Reservation,
   type ReservationState,
 } from '../../domain/reservation/state.ts';
-import { reservationStream } from '../../domain/shared/streams.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { executeSlotWrite, type PreparedSlotWrite } from '../shared/claimSlots.ts';
 import type { Checkpoint } from '../shared/eventStore.ts';
@@ -45,7 +49,8 @@ const cancelledByOf = (principal: Principal): CancelledBy => {
  * Cancels a reservation and gives its capacity back: ReservationCancelled and
  * the release of every slot hold or booking in one atomic append (or the
  * reservation first, then the slots, on a store without atomic appends).
- * The refund the resource's policy allows is computed here and recorded in
+ * The refund is computed here with the function the saga uses (the policy in
+ * force at booking, out of what the guest paid net of refunds) and recorded in
  * the event metadata; paying it out is the payment saga's job.
  */
 export const cancelReservation = async (
@@ -69,10 +74,22 @@ export const cancelReservation = async (
       loadResourceConfig(writeSide, resourceId),
       loadSlots(writeSide, resourceId, reservation.slots),
     ]);
-    // Before the commit nothing was captured: authorizations are cancelled, not refunded.
-    const owed = amountOwed(reservation);
-    const paid = reservation.captures === null ? { amount: 0, currency: owed.currency } : owed;
-    const refund = refundFor(config.cancellationPolicy, paid, reservation.startsAt, now);
+    // What the guest really paid (net of refunds) per the saga; before the commit nothing
+    // was captured and authorizations are cancelled, not refunded.
+    const currency = amountOwed(reservation).currency;
+    const saga = (await loadStream(writeSide, paymentStream(reservationId), sagaDecider)).state;
+    const paid = {
+      amount:
+        reservation.captures === null || saga.status === 'NONE' ? 0 : netPaid(saga.settlement),
+      currency,
+    };
+    const refund = cancellationRefund(
+      reservation.cancellationPolicy ?? config.cancellationPolicy,
+      paid,
+      reservation.startsAt,
+      now,
+      cancelledByOf(caller.principal),
+    );
     const state = events.reduce<ReservationState>(
       (s, e) => reservationDecider.evolve(s, e),
       reservation,

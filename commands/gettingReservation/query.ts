@@ -1,6 +1,7 @@
 import { sagaDecider } from '../../domain/payment/sagaDecider.ts';
 import type { PaymentSagaState } from '../../domain/payment/sagaState.ts';
-import type { Reservation } from '../../domain/reservation/state.ts';
+import { paymentSummaryOf } from '../../domain/payment/paymentSummary.ts';
+import { amountOwed, type Reservation } from '../../domain/reservation/state.ts';
 import { paymentStream } from '../../domain/shared/streams.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { loadStream } from '../shared/commandHandler.ts';
@@ -17,6 +18,12 @@ const paymentStateOf = (saga: PaymentSagaState) =>
         commit: saga.commit,
         steps: saga.steps,
         compensations: saga.compensations,
+        settlement: {
+          due: saga.settlement.due,
+          ended: saga.settlement.ended,
+          flagged: saga.settlement.flagged,
+          charges: saga.settlement.charges,
+        },
       };
 
 /**
@@ -35,7 +42,10 @@ export const getReservation = async (
     'read',
   );
   const saga = await loadStream(writeSide, paymentStream(reservationId), sagaDecider);
-  return toDetailBody(reservation, paymentStateOf(saga.state));
+  return {
+    ...toDetailBody(reservation, paymentStateOf(saga.state)),
+    paymentSummary: paymentSummaryOf(saga.state, amountOwed(reservation)),
+  };
 };
 
 const toDetailBody = (

@@ -131,6 +131,7 @@ export const placeHold = async (
         partnerId: parties.partnerId,
         quote,
         promoCode: input.promoCode ?? null,
+        cancellationPolicy: resource.config.cancellationPolicy,
         referenceEntropy,
       },
       initial,

@@ -53,6 +53,8 @@ export const UPCASTERS: Readonly<Partial<Record<string, Readonly<Record<number, 
         promoCode: null,
       };
     },
+    // v2 did not record the cancellation policy: null says "the resource's policy", what those bookings were always refunded by.
+    2: (data) => ({ ...(data as Record<string, unknown>), cancellationPolicy: null }),
   },
 };
 

@@ -99,6 +99,14 @@ export const COMPENSATION_MATRIX = [
     actions: ['vendor-refund', 'release-hold'],
     reversibility: 'Partial',
   },
+  {
+    row: 'cancelled-by-vendor-after-commit',
+    step: 'after 7',
+    failurePoint:
+      'The vendor cancelled after commit: the guest is refunded in full, the deposit is kept',
+    actions: ['release-hold'],
+    reversibility: 'Partial',
+  },
 ] as const satisfies readonly MatrixRow[];
 
 export type MatrixRowId = (typeof COMPENSATION_MATRIX)[number]['row'];

@@ -66,6 +66,43 @@ const gatewayCommand = (d: Requested, saga: RunningSaga): GatewayCommand => {
       };
     case 'release-hold':
       return { ...o, type: 'ReleaseHolds', slots: saga.slots };
+    case 'settle-auth':
+      return {
+        ...o,
+        type: 'AuthorizeRequester',
+        amount: need(d.amount, 'an amount', d),
+        paymentMethod: need(
+          saga.requesterPaymentMethod,
+          'the payment method the requester provided',
+          d,
+        ),
+      };
+    case 'settle-capture':
+      return {
+        ...o,
+        type: 'Capture',
+        party: 'requester',
+        authorizationId: need(d.target, 'an authorization', d),
+        amount: need(d.amount, 'an amount', d),
+      };
+    case 'settle-auth-cancel':
+      return {
+        ...o,
+        type: 'CancelAuthorization',
+        party: 'requester',
+        authorizationId: need(d.target, 'an authorization', d),
+      };
+    case 'settle-refund': {
+      const authorizationId = need(d.target, 'an authorization', d);
+      return {
+        ...o,
+        type: 'Refund',
+        party: 'requester',
+        captureId: authorizationId,
+        authorizationId,
+        amount: need(d.amount, 'an amount', d),
+      };
+    }
     case 'payout':
       return {
         ...o,
@@ -90,6 +127,8 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
   const reservationId = saga.reservationId;
   switch (event.type) {
     case 'PaymentStepRequested':
+      // A zero amount is never sent: the saga records its success with the request.
+      if (event.data.amount?.amount === 0) return [];
       return [
         {
           kind: 'gateway',
@@ -158,6 +197,9 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
     case 'RequesterPaymentMethodAwaited':
     case 'PaymentDeadLettered':
     case 'CompensationStarted':
+    case 'SettlementDueChanged':
+    case 'SettlementFlagged':
+    case 'VendorDepositForfeited':
       return [];
     default: {
       const _never: never = event;

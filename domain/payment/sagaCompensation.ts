@@ -69,6 +69,10 @@ const compensatingStep = (
     case 'vendor-capture':
     case 'requester-capture':
     case 'payout':
+    case 'settle-auth':
+    case 'settle-capture':
+    case 'settle-auth-cancel':
+    case 'settle-refund':
       return null;
     default: {
       const _never: never = action;

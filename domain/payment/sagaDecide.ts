@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
 import type { ReservationEvent } from '../reservation/events.ts';
 import type { MatrixRowId } from './compensationMatrix.ts';
-import { compensate, requestStep } from './sagaCompensation.ts';
+import { compensate, requestStep, settleCommit } from './sagaCompensation.ts';
 import {
   retryDeadLetters,
   returnVendorDeposit,
@@ -11,9 +11,17 @@ import {
 } from './sagaSettlement.ts';
 import { onPaymentMethodProvided, onRequesterAuthorizationRequested } from './sagaPaymentMethod.ts';
 import { onStepCompleted } from './sagaStepOutcome.ts';
+import {
+  currentOwed,
+  onCompleted,
+  onPriceChanged,
+  onRefundRequested,
+  requestMoneyStep,
+  retryFlaggedSettlement,
+} from './sagaSettleChanges.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
-import type { PaymentSagaState } from './sagaState.ts';
+import type { PaymentSagaState, RunningSaga } from './sagaState.ts';
 import { evolvePaymentSaga } from './sagaState.ts';
 import type { RetryPolicy } from './steps.ts';
 
@@ -60,12 +68,24 @@ const onReservationEvent = (
         vendorPayout: vendorPayout(event),
       },
     };
-    const running = evolvePaymentSaga(saga, started);
+    const due: PaymentSagaEvent = {
+      type: 'SettlementDueChanged',
+      data: {
+        reservationId: d.reservationId,
+        at: now,
+        owed: d.quote.total,
+        due: d.quote.total,
+        cause: 'requested',
+        ended: null,
+      },
+    };
+    const running = evolvePaymentSaga(evolvePaymentSaga(saga, started), due);
     if (running.status === 'NONE') return [];
     return d.resource.confirmationPolicy === 'vendor'
-      ? [started, requestStep(running, 'vendor-notify', 1, now)]
+      ? [started, due, requestStep(running, 'vendor-notify', 1, now)]
       : [
           started,
+          due,
           {
             type: 'ReservationAdvanceRequested',
             data: { reservationId: d.reservationId, at: now, command: 'RequestAuthorization' },
@@ -103,7 +123,7 @@ const onReservationEvent = (
         return onRequesterAuthorizationRequested(saga, event.data.amount, now);
       return saga.steps['vendor-auth']
         ? []
-        : [requestStep(saga, 'vendor-auth', 1, now, event.data.amount)];
+        : requestMoneyStep(saga, 'vendor-auth', 1, now, event.data.amount);
     case 'PaymentMethodProvided':
       return onPaymentMethodProvided(saga, event.data.paymentMethod, now);
     case 'RequesterAuthorized':
@@ -128,54 +148,80 @@ const onReservationEvent = (
           : [];
       return [...done, ...advance('BeginCommit')];
     }
-    case 'CommitStarted': {
-      const vendorAuth = saga.steps['vendor-auth'];
-      const requesterAuth = saga.steps['requester-auth'];
-      const out: PaymentSagaEvent[] = [];
-      if (vendorAuth?.status === 'succeeded')
-        out.push(
-          requestStep(saga, 'vendor-capture', 1, now, vendorAuth.amount, vendorAuth.providerId),
-        );
-      if (requesterAuth?.status === 'succeeded')
-        out.push(
-          requestStep(
-            saga,
-            'requester-capture',
-            1,
-            now,
-            requesterAuth.amount,
-            requesterAuth.providerId,
-          ),
-        );
-      return out;
-    }
+    case 'CommitStarted':
+      return onCommitStarted(saga, now);
     case 'ReservationCancelled': {
       const afterCommit =
         event.data.previousStatus === 'CONFIRMED' || event.data.previousStatus === 'CHECKED_IN';
+      const row: MatrixRowId = !afterCommit
+        ? 'expired-before-commit'
+        : event.data.cancelledBy === 'vendor'
+          ? 'cancelled-by-vendor-after-commit'
+          : 'cancelled-after-commit';
       return compensate(
         saga,
-        afterCommit ? 'cancelled-after-commit' : 'expired-before-commit',
+        row,
         `Cancelled by ${event.data.cancelledBy}: ${event.data.reason}`,
         now,
       );
     }
     case 'ReservationCompleted':
-      return settleCompletion(saga, now, options);
+      return saga.settlement.due === null
+        ? settleCompletion(saga, now, options)
+        : onCompleted(saga, now, options);
     // The guest's refund (all but the no-show fee) arrives as RefundRequested; the vendor is not at fault.
     case 'ReservationMarkedNoShow':
-      return returnVendorDeposit(saga, now);
+      return saga.settlement.due === null ? returnVendorDeposit(saga, now) : [];
+    case 'ReservationModified':
+      return onPriceChanged(saga, event.data.quote.total, 'modified', now, options);
+    case 'ReservationExtended': {
+      const owed = currentOwed(saga);
+      if (owed === null) return [];
+      const total = {
+        amount: owed.amount + event.data.additionalQuote.total.amount,
+        currency: owed.currency,
+      };
+      return onPriceChanged(saga, total, 'extended', now, options);
+    }
     case 'VendorNotified':
     case 'ReservationCommitted':
     case 'CommitFailed':
     case 'ReservationCheckedIn':
-    case 'ReservationModified':
-    case 'ReservationExtended':
       return [];
     default: {
       const _never: never = event;
       return _never;
     }
   }
+};
+
+const hasDeadLetters = (saga: RunningSaga): boolean =>
+  Object.values(saga.steps).some((step) => step?.status === 'deadLettered');
+
+/**
+ * The commit captures what is due now, not what was authorized: a smaller
+ * price is captured partially, a larger one in full and the rest is settled
+ * after the commit; a zero amount is not sent to the gateway.
+ */
+const onCommitStarted = (saga: RunningSaga, now: string): PaymentSagaEvent[] => {
+  const vendorAuth = saga.steps['vendor-auth'];
+  const requesterAuth = saga.steps['requester-auth'];
+  const out: PaymentSagaEvent[] = [];
+  if (vendorAuth?.status === 'succeeded' && saga.steps['vendor-capture'] === undefined)
+    out.push(
+      ...requestMoneyStep(saga, 'vendor-capture', 1, now, vendorAuth.amount, vendorAuth.providerId),
+    );
+  if (requesterAuth?.status === 'succeeded' && saga.steps['requester-capture'] === undefined) {
+    const authorized = requesterAuth.amount;
+    const due = saga.settlement.due;
+    const amount =
+      authorized !== null && due !== null && due.amount < authorized.amount ? due : authorized;
+    out.push(
+      ...requestMoneyStep(saga, 'requester-capture', 1, now, amount, requesterAuth.providerId),
+    );
+  }
+  const after = out.reduce<PaymentSagaState>(evolvePaymentSaga, saga);
+  return after.status === 'NONE' ? out : [...out, ...settleCommit(after, now)];
 };
 
 export const decidePaymentSaga = (
@@ -195,7 +241,9 @@ export const decidePaymentSaga = (
           {},
           'NOTHING_TO_REFUND',
         );
-      return settleRefund(saga, input, options);
+      return saga.settlement.due === null || saga.settlement.owed === null
+        ? settleRefund(saga, input, options)
+        : onRefundRequested(saga, input, options);
     case 'RetryDeadLetters':
       if (saga.status === 'NONE')
         throw new NotFoundError(
@@ -203,6 +251,8 @@ export const decidePaymentSaga = (
           { reservationId: input.reservationId },
           'PAYMENT_SAGA_NOT_FOUND',
         );
+      if (saga.settlement.flagged !== null && !hasDeadLetters(saga))
+        return retryFlaggedSettlement(saga, input.now, options);
       return retryDeadLetters(saga, input.now);
     default: {
       const _never: never = input;

@@ -182,34 +182,32 @@ describe('payment saga: the happy path', () => {
     ]);
   });
 
-  it('settles a cancellation: refunds per policy and pays the vendor its share of what is kept', () => {
+  it('settles a cancellation: refunds per policy, then pays the vendor its share of what is kept', () => {
     const { state } = run([
       ...inputsTo('COMMIT_IN_PROGRESS'),
       done('vendor-capture', 'ch_v'),
       done('requester-capture', 'ch_r'),
     ]);
-    const events = sagaDecider.decide(
-      {
-        type: 'RefundRequested',
-        reservationId,
-        amount: { amount: 30_000, currency: 'EUR' },
-        now: NOW,
-        jitter: 0,
-      },
-      state,
-    );
-    expect(
-      events.map(
-        (e) =>
-          e.type === 'PaymentStepRequested' && [
-            e.data.step,
-            e.data.amount?.amount,
-            e.data.notBefore,
-          ],
-      ),
-    ).to.deep.equal([
-      ['requester-refund', 30_000, NOW],
-      ['payout', 10_000, '2026-12-04T10:30:00.000Z'],
+    const refund: PaymentSagaInput = {
+      type: 'RefundRequested',
+      reservationId,
+      amount: { amount: 30_000, currency: 'EUR' },
+      now: NOW,
+      jitter: 0,
+    };
+    const steps = (events: readonly PaymentSagaEvent[]) =>
+      events.flatMap((e) =>
+        e.type === 'PaymentStepRequested'
+          ? [[e.data.step, e.data.amount?.amount, e.data.target, e.data.notBefore]]
+          : [],
+      );
+    const cancelled = run([refund], state);
+    expect(steps(cancelled.last)).to.deep.equal([['settle-refund', 30_000, 'pi_requester', NOW]]);
+    const refunded = run([done('settle-refund', 're_1')], cancelled.state);
+    // What is kept (10 000) is the vendor's in the quote's proportion.
+    expect(steps(refunded.last)).to.deep.equal([
+      ['payout', 10_000, null, '2026-12-04T10:30:00.000Z'],
+      ['vendor-refund', 5_000, 'ch_v', NOW],
     ]);
   });
 
@@ -266,7 +264,7 @@ describe('payment saga: the happy path', () => {
         (e) =>
           e.type === 'PaymentStepRequested' && [e.data.step, e.data.target, e.data.amount?.amount],
       ),
-    ).to.deep.equal([['requester-refund', 'ch_r', 40_000]]);
+    ).to.deep.equal([false, ['settle-refund', 'pi_requester', 40_000]]);
     expect(() =>
       sagaDecider.decide(
         {
@@ -332,6 +330,7 @@ describe('payment saga: seed 004 failure & compensation matrix, one test per row
       '7c',
       'expired-before-commit',
       'cancelled-after-commit',
+      'cancelled-by-vendor-after-commit',
     ]);
   });
 

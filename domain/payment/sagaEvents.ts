@@ -3,6 +3,7 @@ import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts'
 import { defineEvent } from '../shared/eventDefinition.ts';
 import { moneySchema } from '../pricing/quoteSchema.ts';
 import { PAYMENT_STEPS } from './steps.ts';
+import { SETTLEMENT_EVENTS } from './settlementEvents.ts';
 
 /**
  * Events of the `payment-{reservationId}` stream: the process manager's own
@@ -114,6 +115,7 @@ export const PAYMENT_SAGA_EVENTS = [
   PaymentDeadLettered,
   CompensationStarted,
   CommitSettled,
+  ...SETTLEMENT_EVENTS,
 ] as const;
 
 type EventOf<D> = D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.infer<S>> : never;

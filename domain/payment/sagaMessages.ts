@@ -31,6 +31,10 @@ export type PaymentSagaInput =
       readonly type: 'RefundRequested';
       readonly reservationId: string;
       readonly amount: Money;
+      /** What had been paid when the refund was computed (the policy's basis); omitted is what the saga has now. */
+      readonly paidBasis?: Money;
+      /** How the booking ended; omitted is a guest's cancellation. */
+      readonly ended?: 'cancelled' | 'cancelled-by-vendor' | 'no-show';
       readonly now: string;
       readonly jitter: number;
     }
@@ -78,6 +82,8 @@ export type GatewayCommand =
       readonly party: Party;
       readonly captureId: string;
       readonly amount: Money;
+      /** The authorization (PaymentIntent) to refund against; omitted means the party's first authorization. */
+      readonly authorizationId?: string;
     })
   | (Outbound & { readonly type: 'ReleaseHolds'; readonly slots: readonly string[] })
   | (Outbound & {

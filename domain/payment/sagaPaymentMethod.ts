@@ -1,5 +1,6 @@
 import type { Money } from '../shared/money.ts';
 import { requestStep } from './sagaCompensation.ts';
+import { requestMoneyStep } from './sagaSettleChanges.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { RunningSaga } from './sagaState.ts';
 import { evolvePaymentSaga } from './sagaState.ts';
@@ -17,6 +18,8 @@ export const onRequesterAuthorizationRequested = (
   now: string,
 ): PaymentSagaEvent[] => {
   if (saga.steps['requester-auth'] !== undefined || saga.awaitingPaymentMethod !== null) return [];
+  // Nothing to authorize (a free booking): no payment method is needed and the gateway is not asked.
+  if (amount.amount === 0) return requestMoneyStep(saga, 'requester-auth', 1, now, amount);
   if (saga.requesterPaymentMethod === null)
     return [
       {

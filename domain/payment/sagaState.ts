@@ -2,6 +2,7 @@ import type { Money } from '../shared/money.ts';
 import { IllegalStateError } from '../shared/errors.ts';
 import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentStep } from './steps.ts';
+import { evolveSettlement, initialSettlement, type SettlementState } from './settlementState.ts';
 
 export type StepState =
   | {
@@ -54,6 +55,8 @@ export interface RunningSaga {
   readonly awaitingPaymentMethod: Money | null;
   readonly compensations: readonly string[];
   readonly commit: 'open' | 'succeeded' | 'failed';
+  /** The guest's money after the commit and what is due (settlement of changes). */
+  readonly settlement: SettlementState;
 }
 
 export type PaymentSagaState = { readonly status: 'NONE' } | RunningSaga;
@@ -82,6 +85,15 @@ export const evolvePaymentSaga = (
   state: PaymentSagaState,
   event: PaymentSagaEvent,
 ): PaymentSagaState => {
+  const next = evolveSteps(state, event);
+  if (next.status === 'NONE' || state.status === 'NONE') return next;
+  return {
+    ...next,
+    settlement: evolveSettlement(state.settlement, state.steps, state.reservationId, event),
+  };
+};
+
+const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentSagaState => {
   if (event.type === 'PaymentSagaStarted') {
     const d = event.data;
     return {
@@ -97,6 +109,7 @@ export const evolvePaymentSaga = (
       awaitingPaymentMethod: null,
       compensations: [],
       commit: 'open',
+      settlement: initialSettlement(),
     };
   }
   if (state.status === 'NONE') {
@@ -160,6 +173,10 @@ export const evolvePaymentSaga = (
       return { ...state, compensations: [...state.compensations, event.data.row] };
     case 'CommitSettled':
       return { ...state, commit: event.data.outcome };
+    case 'SettlementDueChanged':
+    case 'SettlementFlagged':
+    case 'VendorDepositForfeited':
+      return state;
     default: {
       const _never: never = event;
       return _never;

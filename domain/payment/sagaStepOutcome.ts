@@ -5,7 +5,8 @@ import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { RunningSaga } from './sagaState.ts';
 import { evolvePaymentSaga } from './sagaState.ts';
-import { canRetry, retryDelayMs } from './steps.ts';
+import { canRetry, isSettleStep, retryDelayMs } from './steps.ts';
+import { onSettleStepCompleted, settleNext } from './sagaSettleChanges.ts';
 
 export const plus = (iso: string, ms: number): string =>
   DateTime.fromISO(iso, { setZone: true }).plus({ milliseconds: ms }).toUTC().toISO() ?? iso;
@@ -22,6 +23,7 @@ export const onStepCompleted = (
   options: PaymentSagaOptions,
 ): PaymentSagaEvent[] => {
   const { step, attempt, outcome, now } = input;
+  if (isSettleStep(step)) return onSettleStepCompleted(saga, input, step, options);
   const current = saga.steps[step];
   // Duplicates and answers to superseded attempts change nothing.
   if (current?.status !== 'pending' || current.attempt !== attempt) return [];
@@ -90,7 +92,10 @@ export const onStepCompleted = (
         },
       });
   }
-  if (step === 'vendor-capture' || step === 'requester-capture')
+  if (step === 'vendor-capture' || step === 'requester-capture') {
     events.push(...settleCommit(fold(saga, events), now));
+    // The price may have changed since the authorization: settle the difference at once.
+    events.push(...settleNext(fold(saga, events), now, options));
+  }
   return events;
 };

@@ -17,9 +17,25 @@ export const PAYMENT_STEPS = [
   'requester-refund',
   'release-hold',
   'payout',
+  // Settlement of changes after the commit (sagaSettleChanges.ts): a second
+  // authorization for an increase, its capture or release, and refunds of decreases.
+  'settle-auth',
+  'settle-capture',
+  'settle-auth-cancel',
+  'settle-refund',
 ] as const;
 
 export type PaymentStep = (typeof PAYMENT_STEPS)[number];
+
+export const SETTLE_STEPS = [
+  'settle-auth',
+  'settle-capture',
+  'settle-auth-cancel',
+  'settle-refund',
+] as const;
+export type SettleStep = (typeof SETTLE_STEPS)[number];
+export const isSettleStep = (step: PaymentStep): step is SettleStep =>
+  (SETTLE_STEPS as readonly string[]).includes(step);
 
 /** Deterministic key `{step}-{reservationId}-{attempt}`: a retry of the same attempt can never charge twice. */
 export const idempotencyKey = (step: PaymentStep, reservationId: string, attempt: number): string =>

@@ -1,4 +1,5 @@
 import type { Quote } from '../pricing/quoteSchema.ts';
+import type { CancellationPolicy } from '../pricing/rules.ts';
 import type { Authorization, CancelledBy, Guest, ResourceSnapshot } from './eventParts.ts';
 import type { ReservationCommandType } from './transitions.ts';
 
@@ -26,6 +27,8 @@ export interface RequestReservation extends Base<'RequestReservation'> {
   readonly quote: Quote;
   /** The promo code the quote applied, if any; a modification re-prices with it. */
   readonly promoCode: string | null;
+  /** The resource's cancellation policy at request time; it binds this booking's refunds for good. */
+  readonly cancellationPolicy?: CancellationPolicy;
   /** Random bytes from the composition root; at least BOOKING_REFERENCE_ENTROPY_BYTES. */
   readonly referenceEntropy: Uint8Array;
 }

@@ -44,6 +44,7 @@ export const request = (c: RequestReservation, policy: TtlPolicy): ReservationEv
         partnerId: c.partnerId,
         quote: c.quote,
         promoCode: c.promoCode,
+        cancellationPolicy: c.cancellationPolicy ?? null,
         requestedAt: c.now,
         expiresAt: expiresAtFor(c.now, stage, policy),
       },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 import { defineEvent } from '../shared/eventDefinition.ts';
 import { moneySchema, quoteSchema } from '../pricing/quoteSchema.ts';
+import { cancellationPolicySchema } from '../pricing/rules.ts';
 import {
   authorizationSchema,
   cancelledBySchema,
@@ -22,7 +23,8 @@ const id = { reservationId: z.string().min(1) };
 export const ReservationRequested = defineEvent(
   'ReservationRequested',
   // v2: guest.taxStatus and promoCode, so re-pricing on modify/extend prices the same guest.
-  2,
+  // v3: the cancellation policy in force at booking time, so later edits of the resource's policy bind no one who booked before.
+  3,
   z.object({
     ...id,
     bookingReference: z.string(),
@@ -36,6 +38,8 @@ export const ReservationRequested = defineEvent(
     partnerId: z.string().min(1),
     quote: quoteSchema,
     promoCode: z.string().nullable(),
+    /** The policy the guest booked under; null for reservations recorded before v3 (they follow the resource's policy). */
+    cancellationPolicy: cancellationPolicySchema.nullable(),
     requestedAt: instant,
     expiresAt: instant,
   }),

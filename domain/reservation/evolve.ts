@@ -38,6 +38,7 @@ export const evolve = (state: ReservationState, event: ReservationEvent): Reserv
       partnerId: d.partnerId,
       quote: d.quote,
       promoCode: d.promoCode,
+      cancellationPolicy: d.cancellationPolicy,
       extensionQuotes: [],
       requestedAt: d.requestedAt,
       expiresAt: d.expiresAt,

@@ -39,6 +39,7 @@ describe('Reservation decider: the happy path, command by command', () => {
             requesterId: 'req-1',
             partnerId: 'partner-1',
             promoCode: null,
+            cancellationPolicy: null,
             quote: request.quote,
             requestedAt: T0,
             expiresAt: at(10),

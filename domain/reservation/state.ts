@@ -1,5 +1,6 @@
 import type { Money } from '../shared/money.ts';
 import type { Quote } from '../pricing/quoteSchema.ts';
+import type { CancellationPolicy } from '../pricing/rules.ts';
 import type { Authorization, CancelledBy, Guest, ResourceSnapshot } from './eventParts.ts';
 import type { ReservationStatus } from './status.ts';
 
@@ -27,6 +28,8 @@ export interface ReservationDetails {
   readonly quote: Quote;
   /** The promo code the booking was priced with; re-pricing keeps it. */
   readonly promoCode: string | null;
+  /** The cancellation policy in force at booking time; null for bookings recorded before it was kept (the resource's applies). */
+  readonly cancellationPolicy: CancellationPolicy | null;
   /** Quotes of extensions, in order; the amount owed is `quote.total` plus theirs. */
   readonly extensionQuotes: readonly Quote[];
   readonly requestedAt: string;

@@ -57,7 +57,7 @@ describe('ledger projection over a real payment log', function () {
     await h.waitForSaga('r-paid', (s) => s.steps.payout !== undefined);
     h.clock.advance(2 * 3_600_000);
     await h.waitForSaga('r-paid', (s) => s.steps.payout?.status === 'succeeded');
-    await h.waitForSaga('r-cancelled', (s) => s.steps['requester-refund']?.status === 'succeeded');
+    await h.waitForSaga('r-cancelled', (s) => s.steps['settle-refund']?.status === 'succeeded');
     h.stop();
     expectNoSagaErrors(h);
     events = await h.write.store.readAll({ filter: ledgerProjection.filter });

@@ -27,6 +27,7 @@ export type EntryKind =
   | 'refund_paid'
   | 'refund_borne'
   | 'vendor_deposit_returned'
+  | 'vendor_deposit_forfeited'
   | 'payout';
 
 export interface LedgerEntry {

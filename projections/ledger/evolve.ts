@@ -60,8 +60,14 @@ const entry = (
   kind,
   currency: b.currency,
   at,
-  postings: postings.filter((p) => p.amount !== 0),
+  postings: nonZeroOrZeroPair(postings),
 });
+
+/** Postings that move money; a zero-amount step (a free booking) is still recorded, as one zero pair. */
+const nonZeroOrZeroPair = (postings: readonly Posting[]): readonly Posting[] => {
+  const moving = postings.filter((p) => p.amount !== 0);
+  return moving.length > 0 ? moving : postings.slice(0, 2);
+};
 
 /** The money a succeeded step moved, as balanced entries. */
 const moneyMoved = (
@@ -74,7 +80,8 @@ const moneyMoved = (
   const e = (kind: EntryKind, postings: readonly Posting[]) =>
     entry(b, step, attempt, kind, at, postings);
   switch (step) {
-    case 'requester-capture': {
+    case 'requester-capture':
+    case 'settle-capture': {
       const p = partsOf(b, amount);
       return {
         state: { ...b, captured: b.captured + amount },
@@ -92,7 +99,8 @@ const moneyMoved = (
         ],
       };
     }
-    case 'requester-refund': {
+    case 'requester-refund':
+    case 'settle-refund': {
       // After the refund the liabilities are those of what is kept.
       const before = partsOf(b, b.captured - b.refunded);
       const after = partsOf(b, b.captured - b.refunded - amount);
@@ -140,6 +148,8 @@ const moneyMoved = (
     case 'vendor-auth-cancel':
     case 'requester-auth-cancel':
     case 'release-hold':
+    case 'settle-auth':
+    case 'settle-auth-cancel':
       return { state: b, entries: [] };
     default: {
       const _never: never = step;
@@ -178,6 +188,27 @@ export const evolveLedger = (
     return {
       state: { ...state, requested: { ...state.requested, [`${step}/${attempt}`]: amount.amount } },
       entries: [],
+    };
+  }
+  if (event.type === 'VendorDepositForfeited') {
+    const { amount, at } = event.data;
+    const key = `vendor-deposit-forfeited/1`;
+    if (state.moved.includes(key)) return { state, entries: [] };
+    return {
+      state: { ...state, moved: [...state.moved, key] },
+      entries: [
+        {
+          entryId: `${state.reservationId}/vendor-deposit/1/vendor_deposit_forfeited`,
+          reservationId: state.reservationId,
+          kind: 'vendor_deposit_forfeited',
+          currency: state.currency,
+          at,
+          postings: [
+            { account: 'vendor_payable', amount: amount.amount },
+            { account: 'platform_revenue', amount: -amount.amount },
+          ],
+        },
+      ],
     };
   }
   if (event.type === 'PaymentStepSucceeded') {

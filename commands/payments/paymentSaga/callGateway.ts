@@ -108,7 +108,7 @@ const call = async (
       return (
         await deps.gateway.refund({
           ...key,
-          authorizationId: authorizationOf(saga, command.party),
+          authorizationId: command.authorizationId ?? authorizationOf(saga, command.party),
           amount: command.amount,
         })
       ).refundId;

@@ -1,4 +1,5 @@
-import { noShowFee, refundFor } from '../../../domain/pricing/cancellationPolicy.ts';
+import { cancellationRefund, noShowRefund } from '../../../domain/payment/settlementPolicy.ts';
+import { netPaid } from '../../../domain/payment/settlementState.ts';
 import type { ReservationEvent } from '../../../domain/reservation/events.ts';
 import { DomainError } from '../../../domain/shared/errors.ts';
 import type { Money } from '../../../domain/shared/money.ts';
@@ -7,10 +8,12 @@ import type { PaymentSagaDeps } from './sagaDeps.ts';
 import { decideSaga, loadRunningSaga } from './sagaStream.ts';
 import { loadResourceConfig } from './slotWork.ts';
 
-/** Cancellations the guest's side asked for follow the policy tiers; the vendor's or the platform's refund everything. */
-const GUEST_SIDE = new Set(['guest', 'requester', 'partner']);
-
-/** What the guest gets back after a cancellation or no-show, from the resource's cancellation policy. */
+/**
+ * What the guest gets back after a cancellation or no-show, and out of what:
+ * the policy in force at booking (recorded on the reservation; the resource's
+ * current one only for reservations recorded before that) applied to what the
+ * guest has paid net of refunds.
+ */
 const refundDue = async (
   deps: PaymentSagaDeps,
   event: Extract<ReservationEvent, { type: 'ReservationCancelled' | 'ReservationMarkedNoShow' }>,
@@ -18,16 +21,19 @@ const refundDue = async (
 ): Promise<Money> => {
   const reservation = await loadReservationState(deps, event.data.reservationId);
   if (reservation.status === 'NONE') return { amount: 0, currency: paid.currency };
-  const config = await loadResourceConfig(deps, reservation.resource.resourceId);
-  // A retired resource's policy no longer binds anyone: the guest is made whole.
-  if (config === undefined) return paid;
-  if (event.type === 'ReservationMarkedNoShow') {
-    const fee = noShowFee(config.cancellationPolicy, paid);
-    return { amount: paid.amount - fee.amount, currency: paid.currency };
-  }
-  if (!GUEST_SIDE.has(event.data.cancelledBy)) return paid;
-  return refundFor(config.cancellationPolicy, paid, reservation.startsAt, event.data.cancelledAt)
-    .refund;
+  const policy =
+    reservation.cancellationPolicy ??
+    (await loadResourceConfig(deps, reservation.resource.resourceId))?.cancellationPolicy;
+  // A legacy booking of a retired resource: no policy binds anyone, the guest is made whole.
+  if (policy === undefined) return paid;
+  if (event.type === 'ReservationMarkedNoShow') return noShowRefund(policy, paid);
+  return cancellationRefund(
+    policy,
+    paid,
+    reservation.startsAt,
+    event.data.cancelledAt,
+    event.data.cancelledBy,
+  ).refund;
 };
 
 const settleAfterCommit = async (
@@ -38,8 +44,18 @@ const settleAfterCommit = async (
   const reservationId = event.data.reservationId;
   const saga = await loadRunningSaga(deps, reservationId);
   const capture = saga?.steps['requester-capture'];
-  if (capture?.status !== 'succeeded' || capture.amount === null) return;
-  const amount = await refundDue(deps, event, capture.amount);
+  if (saga === undefined || capture?.status !== 'succeeded' || capture.amount === null) return;
+  const legacy = saga.settlement.owed === null;
+  const paid = legacy
+    ? capture.amount
+    : { amount: netPaid(saga.settlement), currency: capture.amount.currency };
+  const amount = await refundDue(deps, event, paid);
+  const ended =
+    event.type === 'ReservationMarkedNoShow'
+      ? 'no-show'
+      : event.data.cancelledBy === 'vendor'
+        ? 'cancelled-by-vendor'
+        : 'cancelled';
   try {
     await decideSaga(
       deps,
@@ -47,6 +63,8 @@ const settleAfterCommit = async (
         type: 'RefundRequested',
         reservationId,
         amount,
+        paidBasis: paid,
+        ended,
         now: deps.clock.now().toISOString(),
         jitter: deps.jitter(),
       },

@@ -64,11 +64,11 @@ describe('payment saga: escrow settlement, retries under the same key, dead lett
     await h.waitForSaga(
       s.reservationId,
       (x) =>
-        x.steps['requester-refund']?.status === 'succeeded' &&
+        x.steps['settle-refund']?.status === 'succeeded' &&
         x.steps['vendor-refund']?.status === 'succeeded',
     );
     expect(await moneyOf(s.reservationId, 'refund')).to.have.members([
-      'requester-refund-#-1=22360',
+      'settle-refund-#-1=22360',
       'vendor-refund-#-1=5000',
     ]);
     h.clock.advance(24 * 3_600_000);
@@ -96,10 +96,12 @@ describe('payment saga: escrow settlement, retries under the same key, dead lett
     });
     await h.waitForSaga(
       s.reservationId,
-      (x) => x.steps['requester-refund']?.status === 'succeeded',
+      (x) =>
+        x.steps['settle-refund']?.status === 'succeeded' &&
+        x.steps['vendor-refund']?.status === 'succeeded',
     );
     expect(await moneyOf(s.reservationId, 'refund')).to.have.members([
-      'requester-refund-#-1=33540',
+      'settle-refund-#-1=33540',
       'vendor-refund-#-1=5000',
     ]);
     h.clock.advance(24 * 3_600_000);

@@ -3,8 +3,9 @@
  * (paymentSagaCrash.int.spec.ts). Environment:
  * - SAGA_DATABASE_URL, SAGA_SCHEMA: the test's database and schema;
  * - SAGA_CLOCK_START: the instant the saga's clock starts at (it then runs in real time);
- * - SAGA_CRASH_AFTER: authorize | capture | transfer | refund — SIGKILL this
- *   process right after that gateway call returned, before its outcome is recorded.
+ * - SAGA_CRASH_AFTER: authorize | capture | transfer | refund, or a step name
+ *   (e.g. settle-auth) — SIGKILL this process right after that gateway call
+ *   returned, before its outcome is recorded.
  */
 import type { PaymentOperation } from '../../../commands/payments/paymentGateway.ts';
 import {
@@ -30,7 +31,7 @@ const env = (name: string): string => {
 
 const connectionString = env('SAGA_DATABASE_URL');
 const schema = env('SAGA_SCHEMA');
-const crashAfter = process.env['SAGA_CRASH_AFTER'] as PaymentOperation | undefined;
+const crashAfter = process.env['SAGA_CRASH_AFTER'];
 const offset = Date.parse(env('SAGA_CLOCK_START')) - Date.now();
 const pool = createPool({ connectionString, schema, max: 3, applicationName: 'saga-child' });
 const store = getPostgresEventStore(pool, { schema, connectionString });
@@ -43,8 +44,8 @@ const deps: PaymentSagaDeps = {
   notifier: createSilentVendorNotifier(),
   timers: getPostgresSagaTimers(pool),
   options: { ...DEFAULT_SAGA_OPTIONS, disputeWindowHours: 0 },
-  afterGatewayCall: (operation) => {
-    if (operation === crashAfter) process.kill(process.pid, 'SIGKILL');
+  afterGatewayCall: (operation: PaymentOperation, step: string) => {
+    if (operation === crashAfter || step === crashAfter) process.kill(process.pid, 'SIGKILL');
   },
 };
 startPaymentSaga(deps, {

@@ -77,10 +77,23 @@ export interface BookingSpec {
    * provide none (the saga then waits in AWAITING_REQUESTER_AUTH).
    */
   readonly paymentMethod?: string | null;
+  /** Accommodation price in minor units (default 40 000: a 44 720 total). */
+  readonly accommodation?: number;
+  /** Record the policy in force on the reservation (default); false makes a reservation as recorded before v3. */
+  readonly snapshotPolicy?: boolean;
 }
 
 const SLOTS = ['2026-12-24', '2026-12-25'];
 const meta = { actor: { principal: 'test', role: 'partner' as const } };
+
+const configOf = (spec: BookingSpec) =>
+  sampleNightly({
+    vendorId: spec.vendorId ?? 'vendor-1',
+    capacity: 1,
+    confirmationPolicy: spec.policy,
+    vendorDeposit: spec.deposit === null ? null : EUR(spec.deposit),
+    ...(spec.cancellationPolicy ? { cancellationPolicy: spec.cancellationPolicy } : {}),
+  });
 
 export const registerResource = async (deps: WriteDeps, clock: Clock, spec: BookingSpec) => {
   await handleCommand(
@@ -91,16 +104,29 @@ export const registerResource = async (deps: WriteDeps, clock: Clock, spec: Book
       type: 'RegisterResource',
       resourceId: spec.resourceId,
       now: clock.now().toISOString(),
-      config: sampleNightly({
-        vendorId: spec.vendorId ?? 'vendor-1',
-        capacity: 1,
-        confirmationPolicy: spec.policy,
-        vendorDeposit: spec.deposit === null ? null : EUR(spec.deposit),
-        ...(spec.cancellationPolicy ? { cancellationPolicy: spec.cancellationPolicy } : {}),
-      }),
+      config: configOf(spec),
     },
     meta,
   );
+};
+
+/**
+ * A quote like {@link sampleQuote} for `accommodation` minor units: a 10%
+ * platform fee and 18% VAT on the fee (40 000 → 44 720).
+ */
+export const quoteFor = (quotedAt: string, accommodation: number): Quote => {
+  const sample = sampleQuote(quotedAt);
+  const fee = Math.round(accommodation / 10);
+  const vat = Math.round((fee * 18) / 100);
+  const amounts = [accommodation, fee, vat];
+  return {
+    ...sample,
+    lines: sample.lines.map((line, i) => ({ ...line, amount: EUR(amounts[i] ?? 0) })),
+    subtotal: EUR(accommodation),
+    fees: EUR(fee),
+    taxes: EUR(vat),
+    total: EUR(accommodation + fee + vat),
+  };
 };
 
 /** Registers the resource, holds both nights and requests the reservation. */
@@ -146,8 +172,11 @@ export const placeBooking = async (deps: WriteDeps, clock: Clock, spec: BookingS
     guest: { guestId: 'guest-1', persons: 2, taxStatus: { citizenships: [], israeliVisa: null } },
     requesterId: 'requester-1',
     partnerId: 'partner-1',
-    quote: sampleQuote(now),
+    quote: spec.accommodation === undefined ? sampleQuote(now) : quoteFor(now, spec.accommodation),
     promoCode: null,
+    ...(spec.snapshotPolicy === false
+      ? {}
+      : { cancellationPolicy: configOf(spec).cancellationPolicy }),
     referenceEntropy: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
   });
   const paymentMethod = spec.paymentMethod === undefined ? 'pm_card_visa' : spec.paymentMethod;
