@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Money } from '../shared/money.ts';
 import { reconcile, type ProviderAuthorization, type ProviderBooks } from './reconciliation.ts';
 import type { RunningSaga, StepState } from './sagaState.ts';
+import { initialSettlement } from './settlementState.ts';
 
 const EUR = (amount: number): Money => ({ amount, currency: 'EUR' });
 const ok = (providerId: string, amount: number | null = null): StepState => ({
@@ -33,6 +34,7 @@ const saga = (
   awaitingPaymentMethod: null,
   compensations: [],
   commit,
+  settlement: initialSettlement(),
 });
 const pi = (over: Partial<ProviderAuthorization> = {}): ProviderAuthorization => ({
   authorizationId: 'pi_r',
