@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { EMPTY, type Observable, retry, Subscription, switchMap, tap, timer } from 'rxjs';
+import { EMPTY, from, type Observable, retry, Subscription, switchMap, tap, timer } from 'rxjs';
 import type { Checkpoint } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection, RedisProjection } from '../../projections/shared/projection.ts';
 import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
@@ -11,6 +11,7 @@ import { projectPostgres, type ProjectorDeps } from './postgresProjector.ts';
 import { createProjectionMonitor, type ProjectionStatus } from './projectionMonitor.ts';
 import { projectRedis } from './redisProjector.ts';
 import { ProjectionVersionSwappedError } from './versions.ts';
+import { createStallStore, stallBackoffMs, StalledOnEventError } from '../subscribers/stalls.ts';
 
 export interface ProjectionRunnerOptions extends Pick<
   ProjectorDeps,
@@ -33,6 +34,10 @@ export interface ProjectionRunnerOptions extends Pick<
   readonly monitorIntervalMs?: number;
   /** See MonitorDeps.stallAfterMs. Default 30 000. */
   readonly stallAfterMs?: number;
+  /** Backoff while a projection is stalled on an event it cannot handle: first wait, ms. Default 1000. */
+  readonly stallBaseBackoffMs?: number;
+  /** … doubling up to this, ms. Default 60 000. */
+  readonly stallMaxBackoffMs?: number;
   /** Called when this process takes a projection's lease (tests kill that backend). */
   readonly onLeaseAcquired?: (projection: string, backendPid: number) => void;
 }
@@ -62,6 +67,9 @@ const restartDelay = (error: unknown, attempt: number) =>
 
 export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
   const checkpoints = getPostgresCheckpointStore(options.pool);
+  const stalls = createStallStore(options.pool);
+  // A stall row left by an earlier run is cleared by the first batch that commits.
+  const maybeStalled = new Set<string>();
   const redisProjections = options.redis ? (options.redisProjections ?? []) : [];
   const monitor = createProjectionMonitor({
     db: options.pool,
@@ -69,6 +77,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     redis: options.redis,
     registry: options.registry,
     stallAfterMs: options.stallAfterMs,
+    stalls,
     projections: [
       ...options.postgres.map((p) => ({
         name: p.name,
@@ -95,9 +104,40 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       switchMap((isHeld) =>
         isHeld
           ? work().pipe(
+              tap(() => {
+                if (!maybeStalled.delete(name)) return;
+                stalls.clear(name).catch((error: unknown) => {
+                  maybeStalled.add(name);
+                  options.logger?.warn({ projection: name, err: error }, 'could not clear a stall');
+                });
+              }),
               retry({
                 resetOnSuccess: true,
                 delay: (error: unknown, attempt) => {
+                  if (error instanceof StalledOnEventError) {
+                    const wait = stallBackoffMs(
+                      attempt,
+                      options.stallBaseBackoffMs,
+                      options.stallMaxBackoffMs,
+                    );
+                    maybeStalled.add(name);
+                    options.logger?.warn(
+                      {
+                        projection: name,
+                        stream: error.event.stream,
+                        position: error.event.checkpoint,
+                        eventId: error.event.eventId,
+                        eventType: error.event.type,
+                        attempt,
+                        retryInMs: wait,
+                        err: error.cause,
+                      },
+                      'projection stalled on an event it cannot handle; the others go on, it retries with backoff',
+                    );
+                    return from(
+                      stalls.record(name, error, attempt, wait).catch(() => undefined),
+                    ).pipe(switchMap(() => timer(wait)));
+                  }
                   if (!(error instanceof ProjectionVersionSwappedError)) {
                     options.logger?.warn(
                       { projection: name, err: error },
@@ -114,6 +154,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
   return {
     start: () => {
+      for (const projection of [...options.postgres, ...redisProjections])
+        maybeStalled.add(projection.name);
       for (const projection of options.postgres) {
         running.add(leased(projection.name, () => projectPostgres(deps, projection)).subscribe());
       }

@@ -1,7 +1,8 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
-import type { RedisProjection } from '../../projections/shared/projection.ts';
+import type { RedisChange, RedisProjection } from '../../projections/shared/projection.ts';
+import { StalledOnEventError } from '../subscribers/stalls.ts';
 import { subscribePostgres } from '../eventStore/postgres/subscription.ts';
 import type { ProjectorDeps } from './postgresProjector.ts';
 
@@ -61,18 +62,41 @@ export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands
   return redis as Redis & ProjectionCommands;
 };
 
-/** Applies a batch: every change compare-and-set on its key, then the checkpoint, in one pipeline. */
+/**
+ * Applies a batch: every change compare-and-set on its key, then the
+ * checkpoint, in one pipeline. An event whose changes cannot be computed (it
+ * does not decode) stops the batch there: the events before it are applied,
+ * and StalledOnEventError names it.
+ */
 export const applyRedisBatch = async (
   redis: Redis,
   projection: RedisProjection,
   events: readonly RecordedEvent[],
 ): Promise<Checkpoint | undefined> => {
+  const changes: (readonly RedisChange[])[] = [];
+  for (const event of events) {
+    try {
+      changes.push(projection.changesFor(event));
+    } catch (error) {
+      await applyRedisChanges(redis, projection, events.slice(0, changes.length), changes);
+      throw new StalledOnEventError(event, error);
+    }
+  }
+  return applyRedisChanges(redis, projection, events, changes);
+};
+
+const applyRedisChanges = async (
+  redis: Redis,
+  projection: RedisProjection,
+  events: readonly RecordedEvent[],
+  changes: readonly (readonly RedisChange[])[],
+): Promise<Checkpoint | undefined> => {
   const last = events.at(-1);
   if (last === undefined) return undefined;
   withProjectionCommands(redis);
   const pipeline = redis.pipeline() as Commander;
-  for (const event of events) {
-    for (const change of projection.changesFor(event)) {
+  events.forEach((event, i) => {
+    for (const change of changes[i] ?? []) {
       const pairs = Object.entries(change.set).flat();
       pipeline.blProjectionApply(
         change.key,
@@ -82,7 +106,7 @@ export const applyRedisBatch = async (
         ...change.del,
       );
     }
-  }
+  });
   pipeline.blProjectionCheckpoint(redisCheckpointKey(projection.name), last.checkpoint);
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);
