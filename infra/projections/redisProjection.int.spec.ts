@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
+import { firstValueFrom, timeout } from 'rxjs';
 import { availabilityProjection } from '../../projections/availability/project.ts';
 import {
   availabilityRedisProjection,
@@ -10,7 +11,7 @@ import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore
 import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createProjectionRunner, type ProjectionRunner } from './projectionRunner.ts';
-import { applyRedisBatch, loadRedisCheckpoint } from './redisProjector.ts';
+import { applyRedisBatch, loadRedisCheckpoint, whenReady } from './redisProjector.ts';
 import { createFastFailRedis, createRedisServer, freePort } from './testing/redisServer.ts';
 import { readAllVisible, sampleLog } from './testing/sampleLog.ts';
 
@@ -120,7 +121,7 @@ describe('Redis availability projection', function () {
 
     await server.start();
     // the checkpoint survived in Redis (AOF), so the catch-up starts there, not at the start
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await firstValueFrom(whenReady(redis).pipe(timeout(10_000)));
     const resumedFrom = await loadRedisCheckpoint(redis, 'availability.redis');
     expect(resumedFrom, 'checkpoint kept in Redis').to.be.a('string');
     expect(comparePostgresCheckpoints(resumedFrom ?? '0:0', first)).to.be.at.least(0);
@@ -133,6 +134,7 @@ describe('Redis availability projection', function () {
   it('runs the Postgres side when Redis was never reachable (an unused port)', async () => {
     const port = await freePort();
     const dead = createFastFailRedis(port);
+    const warnings: string[] = [];
     try {
       runner = createProjectionRunner({
         pool: db.pool,
@@ -143,12 +145,17 @@ describe('Redis availability projection', function () {
         redis: dead,
         leaseRetryMs: 100,
         pollIntervalMs: 50,
+        logger: {
+          warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`),
+        },
       });
       runner.start();
       const position = await append('u');
       const wait = await runner.waitForPosition('availability-no-redis', position, 10_000);
       expect(wait.reached).to.equal(true);
       expect((await runner.projectionReadiness()).ready).to.equal(true);
+      // It waits for Redis instead of sending commands that fail ("Stream isn't writeable").
+      expect(warnings).to.deep.equal([]);
     } finally {
       await runner?.stop();
       runner = undefined;

@@ -1,5 +1,17 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
+import {
+  bufferTime,
+  concatMap,
+  defer,
+  filter,
+  from,
+  fromEvent,
+  map,
+  type Observable,
+  of,
+  switchMap,
+  take,
+} from 'rxjs';
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { RedisChange, RedisProjection } from '../../projections/shared/projection.ts';
 import { StalledOnEventError } from '../subscribers/stalls.ts';
@@ -114,6 +126,22 @@ const applyRedisChanges = async (
   return last.checkpoint;
 };
 
+/**
+ * Emits once the client is connected: a client without an offline queue
+ * refuses commands before then ("Stream isn't writeable"), so the projection
+ * waits for Redis instead of failing and restarting while it connects or
+ * while it is down (the client keeps reconnecting on its own).
+ */
+export const whenReady = (redis: Redis): Observable<void> =>
+  defer(() =>
+    redis.status === 'ready'
+      ? of(undefined)
+      : fromEvent(redis, 'ready').pipe(
+          take(1),
+          map(() => undefined),
+        ),
+  );
+
 export const loadRedisCheckpoint = async (
   redis: Redis,
   name: string,
@@ -133,7 +161,8 @@ export const projectRedis = (
   redis: Redis,
   projection: RedisProjection,
 ): Observable<Checkpoint> =>
-  defer(() => loadRedisCheckpoint(redis, projection.name)).pipe(
+  whenReady(redis).pipe(
+    switchMap(() => loadRedisCheckpoint(redis, projection.name)),
     switchMap((start) =>
       subscribePostgres(
         {
