@@ -4,9 +4,15 @@ import { domainEventCodec } from '../commands/shared/eventCodec.ts';
 import type { WriteSide } from '../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../projections/catalog.ts';
 import { bookingsProjection } from '../projections/bookings/project.ts';
+import { getAnalystRoutes } from './composition/analysts.ts';
 import { startApi } from './composition/api.ts';
+import { selectEventStore } from './composition/eventStore.ts';
 import { seedDemoCatalog } from './composition/demoCatalog.ts';
-import { createPaymentSagaDeps, getPaymentRoutes } from './composition/payments.ts';
+import {
+  createPaymentReconciliation,
+  createPaymentSagaDeps,
+  getPaymentRoutes,
+} from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
 import { createStallStore } from './subscribers/stalls.ts';
@@ -16,14 +22,15 @@ import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase } from './database.ts';
-import { getPostgresEventStore } from './eventStore/postgres/postgresEventStore.ts';
 import { registerStoreMetrics } from './eventStore/postgres/storeMetrics.ts';
 import type { Logger } from './observability/logger.ts';
+import { getCompensationFailures } from './observability/compensationFailures.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
+import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -44,23 +51,31 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const roles = parseRoles(config.ROLES);
   const database = await openDatabase(config, logger);
   const { pool } = database;
-  for (const projection of POSTGRES_PROJECTIONS) await ensureLiveVersion(pool, projection);
   const registry = createMetricsRegistry();
+  const log = selectEventStore(config, database, registry);
+  try {
+    await log.verifyReachable();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  for (const projection of POSTGRES_PROJECTIONS) await ensureLiveVersion(pool, projection);
   const stopStoreMetrics = registerStoreMetrics(registry, pool);
   const redis: Redis | undefined = config.REDIS_URL
     ? createRedisClient(config.REDIS_URL, logger)
     : undefined;
-  const store = getPostgresEventStore(pool, {
-    schema: database.schema,
-    connectionString: database.connectionString,
-    registry,
-  });
+  const redisKeys = redis
+    ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
+    : undefined;
+  if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
+  const { store } = log;
   const writeSide: WriteSide = {
     store,
     codec: domainEventCodec,
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    compensationFailures: getCompensationFailures(registry, logger),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
@@ -75,12 +90,14 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis,
+    redisKeys,
+    log: log.projectionLog,
     registry,
     logger,
     stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
   });
   if (roles.has('projector')) projections.start();
-  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger });
+  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
         store,
@@ -92,6 +109,18 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;
+  const reconciliation = createPaymentReconciliation({
+    saga: paymentSaga,
+    pool,
+    schema: database.schema,
+    logger,
+    registry,
+  });
+  // Each run takes the reconciliation lease; a saga instance that finds it taken skips that run.
+  const reconciliationSchedule =
+    roles.has('saga') && config.PAYMENT_RECONCILE_SECONDS > 0
+      ? reconciliation.startSchedule(config.PAYMENT_RECONCILE_SECONDS * 1000)
+      : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -108,13 +137,21 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         pool,
         redis,
+        redisKeys,
+        projectionLog: log.projectionLog,
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: [
+          ...getPaymentRoutes(paymentSaga, config, pool, reconciliation),
+          ...getAnalystRoutes({ pool, schema: database.schema }),
+        ],
       })
     : undefined;
-  logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
+  logger.info(
+    { roles: [...roles], embeddedDatabase: database.embedded, eventStore: log.kind },
+    'started',
+  );
   return {
     url: api?.url,
     adminApiKeyFile: embeddedAdmin?.file,
@@ -122,10 +159,12 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     close: async () => {
       await api?.close();
       await expiry?.stop();
+      reconciliationSchedule?.stop();
       saga?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();
+      await log.close();
       await database.close();
     },
   };

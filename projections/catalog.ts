@@ -1,3 +1,4 @@
+import { analyticsProjection } from './analytics/project.ts';
 import { availabilityProjection } from './availability/project.ts';
 import { availabilityRedisProjection } from './availability/redisChanges.ts';
 import { bookingsProjection } from './bookings/project.ts';
@@ -13,6 +14,7 @@ export const POSTGRES_PROJECTIONS: readonly PostgresProjection[] = [
   bookingsProjection,
   pricesProjection,
   ledgerProjection,
+  analyticsProjection,
 ];
 
 export const REDIS_PROJECTIONS: readonly RedisProjection[] = [availabilityRedisProjection];

@@ -13,7 +13,9 @@ interface CliResult {
   readonly stdout: string;
 }
 
-describe('booking-ledger audit (CLI)', () => {
+describe('booking-ledger audit (CLI)', function () {
+  // Each case starts the CLI as a child process (tsx compiles on start): seconds each on a busy machine.
+  this.timeout(90_000);
   let db: TestDatabase;
   const stream = `reservation-${randomUUID()}`;
 

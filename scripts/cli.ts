@@ -7,6 +7,7 @@ const COMMANDS: Readonly<Record<string, { script: string; summary: string }>> = 
   migrate: { script: './migrate.ts', summary: 'apply pending SQL migrations' },
   projections: { script: './projections.ts', summary: 'status | rebuild <name>' },
   audit: { script: './audit.ts', summary: 'verify [<stream>] | history <stream> | state <stream>' },
+  payments: { script: './payments.ts', summary: 'reconcile [<reservationId> …]' },
 };
 
 const [command] = process.argv.splice(2, 1);

@@ -22,8 +22,11 @@ export interface IcsWindow {
   readonly zone: string;
 }
 
-/** Bounds the work one upload may cause (an RRULE can describe millions of occurrences). */
-const MAX_ITERATIONS_PER_EVENT = 100_000;
+/**
+ * Bounds the work one upload may cause, over all its events together (an RRULE
+ * can describe millions of occurrences, and an upload can carry many RRULEs).
+ */
+export const MAX_OCCURRENCES_PER_UPLOAD = 100_000;
 const DAY_MS = 86_400_000;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -72,7 +75,12 @@ const blockOf = (
   };
 };
 
-const expand = (event: IcalEvent, window: IcsWindow, into: BusyBlockInput[]): void => {
+const expand = (
+  event: IcalEvent,
+  window: IcsWindow,
+  into: BusyBlockInput[],
+  budget: { left: number },
+): void => {
   const push = (block: ReturnType<typeof blockOf>) => {
     if (!block || block.end <= window.from || block.start >= window.to) return;
     into.push({
@@ -91,12 +99,15 @@ const expand = (event: IcalEvent, window: IcsWindow, into: BusyBlockInput[]): vo
     return;
   }
   const iterator = event.iterator();
-  for (let i = 0; ; i++) {
+  for (;;) {
     const next = iterator.next();
     if (!next) return;
-    if (i >= MAX_ITERATIONS_PER_EVENT) {
+    budget.left -= 1;
+    if (budget.left < 0) {
       throw new ValidationError(
-        `Event ${event.uid} recurs more than ${MAX_ITERATIONS_PER_EVENT} times before the end of the booking horizon; simplify its RRULE.`,
+        `The calendar's events recur more than ${MAX_OCCURRENCES_PER_UPLOAD} times in all before the end of the booking horizon (event ${event.uid.slice(0, 60)} went past it); simplify the RRULEs or upload a shorter window.`,
+        { maxOccurrences: MAX_OCCURRENCES_PER_UPLOAD },
+        'TOO_MANY_OCCURRENCES',
       );
     }
     if (toMillis(next, tzidOf(event.component, 'dtstart'), window.zone) >= window.to) return;
@@ -128,13 +139,14 @@ export const parseIcsBusyTime = (text: string, window: IcsWindow): BusyBlockInpu
     const masters = new Map<string, IcalEvent>();
     for (const event of events) if (!event.isRecurrenceException()) masters.set(event.uid, event);
     const blocks: BusyBlockInput[] = [];
+    const budget = { left: MAX_OCCURRENCES_PER_UPLOAD };
     for (const event of events) {
       if (!event.isRecurrenceException()) continue;
       const master = masters.get(event.uid);
       if (master?.isRecurring()) master.relateException(event);
-      else expand(event, window, blocks);
+      else expand(event, window, blocks, budget);
     }
-    for (const master of masters.values()) expand(master, window, blocks);
+    for (const master of masters.values()) expand(master, window, blocks, budget);
     return blocks;
   } catch (error) {
     if (error instanceof DomainError) throw error;

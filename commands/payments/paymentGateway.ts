@@ -46,6 +46,59 @@ export interface PaymentGateway {
   refund(request: RefundRequest): Promise<Refund>;
   /** Pays `amount` out of the platform balance to a vendor's connected account. */
   transfer(request: TransferRequest): Promise<Transfer>;
+  /**
+   * The provider's own record of one authorization (Stripe: the PaymentIntent and
+   * its refunds), read-after-write consistent. Reconciliation compares it with the log.
+   * @throws PaymentInvalidRequestError (`not_found`) for an unknown id.
+   */
+  retrievePayment(authorizationId: string): Promise<ProviderPayment>;
+  /**
+   * Everything the provider holds for a booking, found by metadata: the
+   * authorizations whose metadata names `reservationId` and the transfers in
+   * `transferGroup`. Stripe's search is eventually consistent (seconds, rarely
+   * longer), so a payment made a moment ago may be missing; `retrievePayment` is not.
+   */
+  listPayments(query: PaymentListQuery): Promise<ProviderPayments>;
+}
+
+/** What {@link PaymentGateway.listPayments} looks for. */
+export interface PaymentListQuery {
+  readonly reservationId: string;
+  /** The booking reference the transfers were grouped under. */
+  readonly transferGroup: string;
+}
+
+/** An authorization as the provider sees it now. */
+export interface ProviderPayment {
+  readonly authorizationId: string;
+  /** `authorized`: held, capturable; `captured`: money taken (refunds may follow). */
+  readonly status: 'authorized' | 'captured' | 'cancelled' | 'requires_action' | 'failed';
+  /** The amount authorized. */
+  readonly amount: Money;
+  /** Captured so far (0 before capture). */
+  readonly captured: Money;
+  /** The charge the capture made (Stripe `latest_charge`); null before capture. */
+  readonly captureId: string | null;
+  /** Refunded so far, the sum of `refunds`. */
+  readonly refunded: Money;
+  readonly refunds: readonly { readonly refundId: string; readonly amount: Money }[];
+  /** `metadata.reservationId` as sent at authorization, when the provider kept it. */
+  readonly reservationId?: string;
+}
+
+/** A transfer as the provider sees it now. */
+export interface ProviderTransfer {
+  readonly transferId: string;
+  readonly destinationAccount: string;
+  readonly transferGroup: string;
+  readonly amount: Money;
+  /** Reversed so far (clawed back from the connected account). */
+  readonly reversed: Money;
+}
+
+export interface ProviderPayments {
+  readonly payments: readonly ProviderPayment[];
+  readonly transfers: readonly ProviderTransfer[];
 }
 
 /** Correlation carried to the provider (Stripe metadata `reservation_id`, `booking_id`, …). */
@@ -147,7 +200,7 @@ export interface Transfer {
 
 /** The operations, as named in errors, scripts and logs. */
 export type PaymentOperation =
-  'authorize' | 'capture' | 'cancelAuthorization' | 'refund' | 'transfer';
+  'authorize' | 'capture' | 'cancelAuthorization' | 'refund' | 'transfer' | 'retrieve';
 
 /**
  * The issuer or provider refused the payment (a card decline, a failed capture).

@@ -3,7 +3,7 @@ import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts'
 import { addDays, nightsOf } from '../../domain/shared/time.ts';
 import { slotStream } from '../../domain/shared/streams.ts';
 import { slotDecider } from '../../domain/slot/slotDecider.ts';
-import { availableQuantity, type SlotState } from '../../domain/slot/state.ts';
+import type { SlotState } from '../../domain/slot/state.ts';
 import { loadStream } from '../shared/commandHandler.ts';
 import { startWriteTestApp, type WriteTestApp } from '../../infra/testing/writeTestApp.ts';
 import { call, guest } from '../shared/testing/httpClient.ts';
@@ -23,6 +23,38 @@ const usedOn = (
     booked: [...state.bookings.values()].reduce((sum, b) => sum + b.quantity, 0),
     holders: active.map((h) => h.reservationId),
   };
+};
+
+/**
+ * Units in use on a slot counted straight from its raw events, without the
+ * decider's fold: each reservation's holds minus its releases and expiries
+ * (active only while `expiresAt` is ahead), plus bookings minus their releases.
+ */
+const countFromLog = async (
+  app: WriteTestApp,
+  resourceId: string,
+  night: string,
+  now: number,
+): Promise<number> => {
+  const held = new Map<string, { quantity: number; expiresAt: number }>();
+  const booked = new Map<string, number>();
+  for (const event of await app.store.readStream(slotStream(resourceId, night))) {
+    const data = event.data as { reservationId?: string; quantity?: number; expiresAt?: string };
+    const id = data.reservationId ?? '';
+    if (event.type === 'SlotHeld')
+      held.set(id, { quantity: data.quantity ?? 0, expiresAt: Date.parse(data.expiresAt ?? '') });
+    if (event.type === 'HoldReleased' || event.type === 'HoldExpired') held.delete(id);
+    if (event.type === 'SlotBooked') {
+      held.delete(id);
+      booked.set(id, data.quantity ?? 0);
+    }
+    if (event.type === 'BookingReleased') booked.delete(id);
+  }
+  const active = [...held.values()].filter((h) => h.expiresAt > now);
+  return (
+    active.reduce((sum, h) => sum + h.quantity, 0) +
+    [...booked.values()].reduce((sum, q) => sum + q, 0)
+  );
 };
 
 for (const atomic of [true, false]) {
@@ -58,6 +90,9 @@ for (const atomic of [true, false]) {
       const state = await replay(app, resourceId, '2026-12-24');
       const used = usedOn(state, app.clock.now().getTime());
       expect(used.held).to.equal(1);
+      expect(await countFromLog(app, resourceId, '2026-12-24', app.clock.now().getTime())).to.equal(
+        1,
+      );
       expect(used.holders).to.deep.equal([won[0]?.body['reservationId']]);
     });
 
@@ -93,7 +128,10 @@ for (const atomic of [true, false]) {
         const state = await replay(app, resourceId, night);
         const used = usedOn(state, now);
         expect(used.held + used.booked, night).to.be.at.most(2);
-        expect(availableQuantity(state, now, 2)).to.be.at.least(0);
+        const counted = await countFromLog(app, resourceId, night, now);
+        expect(counted, `${night}: units in use counted from the raw events`).to.be.at.most(2);
+        expect(counted, night).to.equal(used.held + used.booked);
+        expect(counted, night).to.equal(expected.get(night)?.size ?? 0);
         // Only winners hold anything: every partial claim of a loser was released.
         expect(new Set(used.holders), night).to.deep.equal(expected.get(night) ?? new Set());
       }

@@ -57,10 +57,36 @@ export interface PreparedSlotWrite<R> {
 
 export interface SlotWriteOutcome<R> {
   readonly result: R;
-  /** The furthest log position the write reached; undefined when nothing was appended. */
+  /**
+   * The furthest log position the write reached; when nothing was appended, the
+   * log's head (what the no-op was decided against). `undefined` only for an empty log.
+   */
   readonly position: Checkpoint | undefined;
   /** Revision of every stream appended to, after the write. */
   readonly revisions: ReadonlyMap<string, number>;
+}
+
+/** A compensating step of the ordered claim that could not be appended. */
+export interface CompensationFailure {
+  /** The slot stream whose claim is left in place until its hold expires or an operator releases it. */
+  readonly stream: string;
+  /** The write's correlation id, to find it in the log. */
+  readonly correlationId: string | undefined;
+  readonly error: unknown;
+}
+
+/**
+ * Where failed compensations are reported (the composition root logs them and
+ * counts them in a Prometheus counter). The caller still sees the original
+ * refusal; the orphaned claim heals when its hold expires.
+ */
+export interface CompensationFailures {
+  record(failure: CompensationFailure): void;
+}
+
+/** The write dependencies plus the optional reporter of failed compensations. */
+export interface SlotWriteDeps extends WriteDeps {
+  readonly compensationFailures?: CompensationFailures;
 }
 
 export interface SlotWriteOptions {
@@ -149,19 +175,27 @@ const applyStep = (
   }, maxAttempts);
 
 /**
- * Undoes claimed steps newest first. A failed undo is not rethrown: the
- * original refusal is what the caller must see, and an orphaned hold heals by
- * itself when it expires.
+ * Undoes claimed steps newest first. A failed undo is reported to
+ * `compensationFailures` and not rethrown: the original refusal is what the
+ * caller must see, and an orphaned hold heals by itself when it expires.
  */
 const compensate = async (
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   claimed: readonly SlotStep[],
   metadata: EventMetadata,
   maxAttempts: number,
 ): Promise<void> => {
   for (const step of [...claimed].reverse()) {
     if (step.undo === undefined) continue;
-    await applyStep(deps, step.stream, step.undo, metadata, maxAttempts).catch(() => undefined);
+    try {
+      await applyStep(deps, step.stream, step.undo, metadata, maxAttempts);
+    } catch (error) {
+      deps.compensationFailures?.record({
+        stream: step.stream,
+        correlationId: metadata.correlationId,
+        error,
+      });
+    }
   }
 };
 
@@ -171,7 +205,7 @@ const compensate = async (
  * the claimed ones when a later one or the aggregate fails, then release.
  */
 const writeInOrder = async <R>(
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   prepared: PreparedSlotWrite<R>,
   baseMetadata: EventMetadata,
   options: Required<Pick<SlotWriteOptions, 'maxAttempts'>> & SlotWriteOptions,
@@ -221,18 +255,20 @@ const writeInOrder = async <R>(
  * loads and decides everything; it runs again after a revision conflict.
  */
 export const executeSlotWrite = async <R>(
-  deps: WriteDeps,
+  deps: SlotWriteDeps,
   prepare: () => Promise<PreparedSlotWrite<R>>,
   metadata: EventMetadata,
   options: SlotWriteOptions = {},
 ): Promise<SlotWriteOutcome<R>> => {
   const maxAttempts = options.maxAttempts ?? 20;
-  if (deps.store.capabilities.atomicMultiStreamAppend) {
-    return writeAtomically(deps, prepare, metadata, maxAttempts);
-  }
-  // A conflict on the aggregate (another writer moved it) re-prepares from scratch.
-  return retryOnConflict(
-    async () => writeInOrder(deps, await prepare(), metadata, { ...options, maxAttempts }),
-    maxAttempts,
-  );
+  const outcome = deps.store.capabilities.atomicMultiStreamAppend
+    ? await writeAtomically(deps, prepare, metadata, maxAttempts)
+    : // A conflict on the aggregate (another writer moved it) re-prepares from scratch.
+      await retryOnConflict(
+        async () => writeInOrder(deps, await prepare(), metadata, { ...options, maxAttempts }),
+        maxAttempts,
+      );
+  return outcome.position === undefined
+    ? { ...outcome, position: await deps.store.headPosition() }
+    : outcome;
 };

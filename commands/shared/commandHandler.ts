@@ -21,6 +21,8 @@ export interface LoadedStream<State> {
   readonly state: State;
   /** Revision of the last event, `undefined` for a stream that does not exist. */
   readonly revision: number | undefined;
+  /** Log position of the last event read, `undefined` for an empty stream. */
+  readonly position?: Checkpoint | undefined;
 }
 
 export const expectedRevisionOf = (revision: number | undefined): ExpectedRevision =>
@@ -48,7 +50,7 @@ export const loadStream = async <Command, Event extends DomainEvent, State>(
     state = decider.evolve(state, decodeRecorded(deps.codec, event) as Event);
   }
   const last = recorded.at(-1);
-  return { state, revision: last?.revision ?? revisionBefore };
+  return { state, revision: last?.revision ?? revisionBefore, position: last?.checkpoint };
 };
 
 export interface CommandOutcome<Event, State> {
@@ -56,7 +58,12 @@ export interface CommandOutcome<Event, State> {
   readonly state: State;
   /** Revision of the stream's last event after the command. */
   readonly revision: number | undefined;
-  /** Log position reached; `undefined` when the command decided nothing new. */
+  /**
+   * Log position a read must reach to see the outcome: the append's, or for a
+   * command that decided nothing the stream's last event (the log's head when
+   * the stream is empty), so a no-op still answers a usable `X-Min-Position`.
+   * `undefined` only while the log itself is empty.
+   */
   readonly position: Checkpoint | undefined;
 }
 
@@ -107,7 +114,8 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
         : command;
     const events = decider.decide(resolved, loaded.state);
     if (events.length === 0) {
-      return { events, state: loaded.state, revision: loaded.revision, position: undefined };
+      const position = loaded.position ?? (await deps.store.headPosition());
+      return { events, state: loaded.state, revision: loaded.revision, position };
     }
     const result = await deps.store.append([
       {

@@ -16,6 +16,29 @@ export const quantitySchema = z.number().int().min(1).max(1000);
 export const promoCodeSchema = z.string().min(1).max(64);
 export const reasonSchema = z.string().trim().min(1).max(500);
 
+/** Largest value of a PostgreSQL bigint: each half of a position must fit in one. */
+const INT64_MAX = 9_223_372_036_854_775_807n;
+const POSITION_PATTERN = /^\d{1,19}:\d{1,19}$/;
+
+/**
+ * A log position as writes answer it (`"<transaction_id>:<global_position>"`),
+ * e.g. for `X-Min-Position`: two unsigned integers, each within a signed 64-bit
+ * integer, so no position a caller sends can overflow the store's columns.
+ */
+export const positionSchema = z
+  .string()
+  .regex(
+    POSITION_PATTERN,
+    'A position is the "position" a write answered: "<transaction_id>:<global_position>", e.g. 812:4031.',
+  )
+  .refine(
+    // zod runs this even when the pattern failed; that case is already reported above.
+    (position) =>
+      !POSITION_PATTERN.test(position) ||
+      position.split(':').every((part) => BigInt(part) <= INT64_MAX),
+    `Each half of a position is at most ${INT64_MAX} (a 64-bit integer); send the "position" a write answered.`,
+  );
+
 /** Path of every `/…/{id}` reservation route. */
 export const reservationIdParams = z.strictObject({ id: idSchema });
 

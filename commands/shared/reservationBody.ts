@@ -34,8 +34,8 @@ export const toReservationBody = (reservation: Reservation) => ({
 
 /**
  * A write's answer: the reservation, its `version` (also as ETag, for
- * If-Match) and the log `position` the write reached (null when the command
- * was a no-op retry that appended nothing).
+ * If-Match) and the log `position` to pass as `X-Min-Position` — for a no-op
+ * that appended nothing, the position its answer was decided at.
  */
 export const reservationWriteResponse = (
   status: number,

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { UnauthenticatedError, ValidationError } from '../../domain/shared/errors.ts';
 import type { Principal, Role } from '../../domain/access/principal.ts';
+import { assertSafeInput } from './inputGuard.ts';
 
 /** What a route answers: a status, an optional JSON body and headers. */
 export interface HttpResponse {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A body sent as it is produced (large reports), instead of `body`: the
+   * chunks are written in order with back-pressure; set content-type in
+   * `headers`. Never stored for idempotent replays — only for GET routes.
+   */
+  readonly stream?: AsyncIterable<string>;
 }
 
 type LogFn = (fields: object, message?: string) => void;
@@ -166,6 +173,7 @@ export const defineRoute = <
         body: undefined,
         headers: {},
       };
+      for (const part of ['params', 'query', 'body'] as const) assertSafeInput(part, input[part]);
       const issues: { path: string; code: string; message: string }[] = [];
       for (const part of parts) {
         const schema = schemas[part];

@@ -1,4 +1,4 @@
-import type { WriteDeps } from './commandHandler.ts';
+import type { SlotWriteDeps } from './claimSlots.ts';
 import type { Clock } from './ports.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { Clock } from './ports.ts';
  * composition root. Tests build it with the in-memory or a non-atomic store
  * and a manual clock.
  */
-export interface WriteSide extends WriteDeps {
+export interface WriteSide extends SlotWriteDeps {
   readonly clock: Clock;
   /** The platform's surge switch for quotes (DESIGN.md "Pricing"); default true. */
   readonly surgeEnabled?: boolean;

@@ -13,7 +13,7 @@ export type StayReason =
   | 'CLOSED_TO_DEPARTURE'
   | 'MIN_NOTICE'
   | 'BEYOND_HORIZON';
-export type NightReason = 'CLOSED' | 'BUSY_BOOKING' | 'HELD' | 'NO_CAPACITY';
+export type NightReason = 'CLOSED' | 'BUSY_BOOKING' | 'HELD' | 'NO_CAPACITY' | 'EXCEEDS_CAPACITY';
 
 export interface NightAvailability {
   readonly date: LocalDate;
@@ -66,7 +66,8 @@ const night = (request: StayRequest, date: LocalDate): NightAvailability => {
   const available = closed ? 0 : Math.max(0, capacity - held - booked);
   const reasons: NightReason[] = [];
   if (closed) reasons.push('CLOSED');
-  if (!closed && available < request.quantity) {
+  if (!closed && capacity > 0 && request.quantity > capacity) reasons.push('EXCEEDS_CAPACITY');
+  else if (!closed && available < request.quantity) {
     if (booked > 0) reasons.push('BUSY_BOOKING');
     if (held > 0) reasons.push('HELD');
     if (booked === 0 && held === 0) reasons.push('NO_CAPACITY');

@@ -125,4 +125,25 @@ describe('nightly availability', () => {
     expect(() => stay({ checkOut: '2026-12-24' })).to.throw(/checkOut must be after checkIn/);
     expect(() => stay({ quantity: 0 })).to.throw(/quantity/);
   });
+
+  it('says EXCEEDS_CAPACITY, not BUSY_BOOKING, when more units are asked than a night has at all', () => {
+    const booked = stateAfter(hold('2026-12-24', 'a', 1), {
+      type: 'BookHold',
+      reservationId: 'a',
+      now: NOW,
+    });
+    const result = stay({
+      quantity: 3,
+      slotOf: (d) => (d === '2026-12-24' ? booked : slotDecider.initialState()),
+    });
+    expect(result.bookable).to.equal(false);
+    expect(result.nights.map((n) => n.reasons)).to.deep.equal([
+      ['EXCEEDS_CAPACITY'],
+      ['EXCEEDS_CAPACITY'],
+      ['EXCEEDS_CAPACITY'],
+    ]);
+    expect(stay({ quantity: 2, slotOf: () => booked }).nights[0]?.reasons).to.deep.equal([
+      'BUSY_BOOKING',
+    ]);
+  });
 });

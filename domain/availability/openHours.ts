@@ -1,6 +1,12 @@
 import type { DateOverride, WeeklyHours } from '../resource/schema.ts';
 import type { EpochMillis, LocalDate } from '../shared/time.ts';
-import { addDays, dayOfWeek, daysBetween, minutesOfDay } from '../shared/time.ts';
+import {
+  addDays,
+  assertEnumerableDays,
+  dayOfWeek,
+  daysBetween,
+  minutesOfDay,
+} from '../shared/time.ts';
 import { PLAIN_ZONE_TIME, type ZoneTime } from './zoneTime.ts';
 
 export interface Interval {
@@ -47,7 +53,9 @@ export const openIntervals = (
   const { localDateOf, localToEpochMillis } = zoneTime;
   const overrides = new Map(dateOverrides.map((o) => [o.date, o]));
   const first = addDays(localDateOf(from, zone), -1);
-  const days = daysBetween(first, localDateOf(to, zone)) + 1;
+  const last = localDateOf(to, zone);
+  const days = daysBetween(first, last) + 1;
+  assertEnumerableDays(days, first, last);
   const intervals: Interval[] = [];
   for (let i = 0; i < days; i++) {
     const date = addDays(first, i);

@@ -4,6 +4,7 @@ import { timedSlotKey, type SlotKey } from '../shared/streams.ts';
 import {
   localDateTimeToEpochMillis,
   MINUTE_MS,
+  nightsBetween,
   nightsOf,
   toIsoInstant,
   type EpochMillis,
@@ -141,8 +142,9 @@ export const resolvePeriod = (
 ): ResolvedPeriod => {
   assertPeriodKind(config, period.kind, rules);
   if (period.kind === 'nights') {
+    // Counted and refused before the nights are listed: a far checkOut costs nothing.
+    rules.assertNights(nightsBetween(period.checkIn, period.checkOut));
     const slotKeys = nightsOf(period.checkIn, period.checkOut);
-    rules.assertNights(slotKeys.length);
     return { kind: 'nightly', checkIn: period.checkIn, checkOut: period.checkOut, slotKeys };
   }
   const slotMs = config.slotMinutes * MINUTE_MS;

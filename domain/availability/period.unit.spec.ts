@@ -172,4 +172,17 @@ describe('bufferNeighbourKeys', () => {
     ]);
     expect(bufferNeighbourKeys(timed, period)).to.deep.equal([]);
   });
+
+  // Before the fix every night up to 9999-12-31 (~2.9 million) was listed first: ~22 s
+  // on an idle machine. The tight timeout makes that slowness the failure.
+  it('refuses a stay to 9999-12-31 from its count, before listing a single night', function () {
+    this.timeout(1_000);
+    const far: Period = { kind: 'nights', checkIn: '2026-12-24', checkOut: '9999-12-31' };
+    expect(refusal(nightly, far, HOLD_PERIOD_RULES).message).to.equal(
+      'A stay may last at most 365 nights (got 2912085); split it.',
+    );
+    expect(refusal(nightly, far, READ_PERIOD_RULES).message).to.equal(
+      'A stay may last at most 365 nights (got 2912085).',
+    );
+  });
 });

@@ -6,6 +6,8 @@ export const BLOCKING_REASONS = [
   'OUTSIDE_HOURS',
   'CLOSED',
   'BUSY_BOOKING',
+  /** More units asked than the slot has at all, booked or not: fewer units, not other times. */
+  'EXCEEDS_CAPACITY',
   'BUSY_CALENDAR',
   'HELD',
   'BUFFER',
@@ -28,6 +30,7 @@ export const REASON_CONFIDENCE: Readonly<Record<BlockingReason, number>> = {
   OUTSIDE_HOURS: 0.4,
   CLOSED: 0,
   BUSY_BOOKING: 0,
+  EXCEEDS_CAPACITY: 0,
   BUSY_CALENDAR: 0,
   HELD: 0.2,
   BUFFER: 0,

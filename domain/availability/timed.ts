@@ -20,7 +20,7 @@ import type { AvailabilitySlot, TimedAvailability, TimedAvailabilityInput } from
 import { PLAIN_ZONE_TIME } from './zoneTime.ts';
 
 /** Bumped whenever the pipeline's rules change, so computedVersion changes with them. */
-const ALGORITHM_VERSION = 1;
+const ALGORITHM_VERSION = 2;
 
 const slotLength = (input: TimedAvailabilityInput): number => {
   const minutes = input.slotMinutes ?? input.resource.slotMinutes;
@@ -109,7 +109,8 @@ const reasonsFor = (
   const { raw, buffered } = facts;
   if (raw.calendar + raw.tentative > 0) reasons.push('BUSY_CALENDAR');
   const rawUsed = raw.booking + raw.hold;
-  if (rawUsed + wanted > capacity) {
+  if (capacity > 0 && wanted > capacity) reasons.push('EXCEEDS_CAPACITY');
+  else if (rawUsed + wanted > capacity) {
     if (raw.booking > 0) reasons.push('BUSY_BOOKING');
     if (raw.hold > 0) reasons.push('HELD');
   }

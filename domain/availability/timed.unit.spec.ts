@@ -260,4 +260,25 @@ describe('timed availability', () => {
     expect(() => timedAvailability({ ...base, to: base.from })).to.throw(ValidationError);
     expect(() => timedAvailability({ ...base, slotMinutes: 3 })).to.throw(ValidationError);
   });
+
+  it('refuses a window to the year 9999 from its length, before walking its days', function () {
+    this.timeout(1_000);
+    expect(() => timedAvailability({ ...base, to: ms('9999-12-31T00:00:00Z') }))
+      .to.throw(ValidationError)
+      .with.property('code', 'RANGE_TOO_LONG');
+  });
+
+  it('says EXCEEDS_CAPACITY when more units are asked than a slot has at all, booked or not', () => {
+    const capacity = base.resource.capacity;
+    const booking = {
+      reservationId: 'b1',
+      start: ms('2026-12-07T15:00:00Z'),
+      end: ms('2026-12-07T16:00:00Z'),
+      quantity: 1,
+    };
+    const slots = bySlot({ ...base, quantity: capacity + 1, bookings: [booking] });
+    expect(slots['10:00']?.reasons).to.deep.equal(['EXCEEDS_CAPACITY']);
+    expect(slots['11:00']?.reasons).to.deep.equal(['EXCEEDS_CAPACITY']);
+    expect(slots['11:00']?.isAvailable).to.equal(false);
+  });
 });

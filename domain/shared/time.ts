@@ -97,9 +97,31 @@ export const nightsBetween = (checkIn: LocalDate, checkOut: LocalDate): number =
   return nights;
 };
 
-/** The local dates of each night of a stay `[checkIn, checkOut)`, ascending. */
-export const nightsOf = (checkIn: LocalDate, checkOut: LocalDate): LocalDate[] =>
-  Array.from({ length: nightsBetween(checkIn, checkOut) }, (_, i) => addDays(checkIn, i));
+/**
+ * Most days one enumeration of dates may walk (about ten years). Every range a
+ * caller names is counted and refused above this before any per-day work, so
+ * no request's cost grows with a far date (`9999-12-31`).
+ */
+export const MAX_ENUMERATED_DAYS = 3_660;
+
+/** Throws RANGE_TOO_LONG when `days` days are more than one enumeration may walk. */
+export const assertEnumerableDays = (days: number, from: LocalDate, to: LocalDate): void => {
+  if (days > MAX_ENUMERATED_DAYS) {
+    throw new ValidationError(
+      `A date range may span at most ${MAX_ENUMERATED_DAYS} days (got ${days}, ${from} → ${to}); choose nearer dates.`,
+      { days, maxDays: MAX_ENUMERATED_DAYS },
+      'RANGE_TOO_LONG',
+    );
+  }
+};
+
+/** The local dates of each night of a stay `[checkIn, checkOut)`, ascending; counted before enumerated. */
+export const nightsOf = (checkIn: LocalDate, checkOut: LocalDate): LocalDate[] => {
+  const nights = nightsBetween(checkIn, checkOut);
+  assertEnumerableDays(nights, checkIn, checkOut);
+  const first = parseDate(checkIn);
+  return Array.from({ length: nights }, (_, i) => first.plus({ days: i }).toISODate() ?? checkIn);
+};
 
 export const dayOfWeek = (date: LocalDate): Weekday => {
   const weekday = WEEKDAYS[parseDate(date).weekday - 1];

@@ -8,6 +8,7 @@ import {
   epochMillisToLocal,
   isZone,
   localToEpochMillis,
+  MAX_ENUMERATED_DAYS,
   nightsBetween,
   nightsOf,
   toEpochMillis,
@@ -106,5 +107,21 @@ describe('time', () => {
         },
       ),
     );
+  });
+
+  it('refuses to list more than MAX_ENUMERATED_DAYS nights, counting before listing', function () {
+    this.timeout(1_000);
+    expect(nightsOf('2026-01-01', addDays('2026-01-01', MAX_ENUMERATED_DAYS))).to.have.length(
+      MAX_ENUMERATED_DAYS,
+    );
+    for (const checkOut of [addDays('2026-01-01', MAX_ENUMERATED_DAYS + 1), '9999-12-31']) {
+      try {
+        nightsOf('2026-01-01', checkOut);
+        expect.fail(`expected ${checkOut} to be refused`);
+      } catch (error) {
+        expect(error).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).code).to.equal('RANGE_TOO_LONG');
+      }
+    }
   });
 });

@@ -15,9 +15,10 @@ export interface AccessTokenOptions {
 
 export interface AccessTokens {
   readonly ttlSeconds: number;
-  issue(principal: Principal): Promise<string>;
-  /** Throws UnauthenticatedError for any bad, expired or foreign token. */
-  verify(token: string): Promise<Principal>;
+  /** `sessionId`: the login session (refresh-token family) the token belongs to, claim `sid`. */
+  issue(principal: Principal, sessionId: string): Promise<string>;
+  /** Throws UnauthenticatedError for any bad, expired or foreign token, or one without a session. */
+  verify(token: string): Promise<{ readonly principal: Principal; readonly sessionId: string }>;
 }
 
 const optionalString = (value: unknown): string | undefined =>
@@ -27,13 +28,14 @@ export const createAccessTokens = (options: AccessTokenOptions): AccessTokens =>
   const ttlSeconds = options.ttlSeconds ?? 900;
   return {
     ttlSeconds,
-    issue: async (principal) => {
+    issue: async (principal, sessionId) => {
       const issuedAt = Math.floor(options.now().getTime() / 1000);
       return new SignJWT({
         role: principal.role,
         ...(principal.vendorId === undefined ? {} : { vendorId: principal.vendorId }),
         ...(principal.guestId === undefined ? {} : { guestId: principal.guestId }),
         ...(principal.partnerId === undefined ? {} : { partnerId: principal.partnerId }),
+        sid: sessionId,
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(principal.id)
@@ -57,18 +59,24 @@ export const createAccessTokens = (options: AccessTokenOptions): AccessTokens =>
           'The access token is invalid or expired; log in again or use POST /api/v1/auth/token_refresh.',
         );
       }
-      if (typeof payload.sub !== 'string' || !isRole(payload['role'])) {
-        throw new UnauthenticatedError('The access token lacks a subject or role; log in again.');
+      const sessionId = optionalString(payload['sid']);
+      if (typeof payload.sub !== 'string' || !isRole(payload['role']) || sessionId === undefined) {
+        throw new UnauthenticatedError(
+          'The access token lacks a subject, role or session; log in again.',
+        );
       }
       const vendorId = optionalString(payload['vendorId']);
       const guestId = optionalString(payload['guestId']);
       const partnerId = optionalString(payload['partnerId']);
       return {
-        id: payload.sub,
-        role: payload['role'],
-        ...(vendorId === undefined ? {} : { vendorId }),
-        ...(guestId === undefined ? {} : { guestId }),
-        ...(partnerId === undefined ? {} : { partnerId }),
+        principal: {
+          id: payload.sub,
+          role: payload['role'],
+          ...(vendorId === undefined ? {} : { vendorId }),
+          ...(guestId === undefined ? {} : { guestId }),
+          ...(partnerId === undefined ? {} : { partnerId }),
+        },
+        sessionId,
       };
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
+import { getApiKeyRoutes, rateLimitPerMinute } from './apiKeyRoutes.ts';
 import type { AuthService } from './authService.ts';
 import { ROLES, type Role } from '../../domain/access/principal.ts';
 import { ValidationError } from '../../domain/shared/errors.ts';
@@ -106,17 +107,55 @@ export const getAuthRoutes = (auth: AuthService): RouteModule[] => [
       label: z.string().trim().min(1).max(200),
       partnerId: id.optional(),
       vendorId: id.optional(),
+      rateLimitPerMinute: rateLimitPerMinute.optional(),
     }),
     responses: {
       201: {
         description: 'API key created; store it now, it cannot be shown again.',
-        body: z.object({ id: z.string(), apiKey: z.string(), role: z.enum(ROLES) }),
+        body: z.object({
+          id: z.string(),
+          apiKey: z.string(),
+          role: z.enum(ROLES),
+          label: z.string(),
+          rateLimitPerMinute: z.number().int().nullable(),
+        }),
       },
     },
     handler: async ({ body }) => {
       assertOwnerId(body);
       const created = await auth.createApiKey(body);
-      return { status: 201, body: { ...created, role: body.role, label: body.label } };
+      return {
+        status: 201,
+        body: {
+          ...created,
+          role: body.role,
+          label: body.label,
+          rateLimitPerMinute: body.rateLimitPerMinute ?? null,
+        },
+      };
     },
   }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'End the login session of the access token sent: its refresh and access tokens stop.',
+    description:
+      'The instance that answers stops the access tokens at once; other instances within 5 s (their session cache).',
+    tags: ['auth'],
+    auth: ROLES,
+    headers: z.object({ authorization: z.string().max(8192) }),
+    responses: { 204: { description: 'Logged out.' } },
+    handler: async ({ headers }) => {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization)?.[1];
+      if (token === undefined || token.split('.').length !== 3) {
+        throw new ValidationError(
+          'Logout ends a login session: send the access token from POST /api/v1/auth/login (an API key has no session; revoke it instead).',
+          {},
+        );
+      }
+      await auth.logout(token);
+      return { status: 204 };
+    },
+  }),
+  ...getApiKeyRoutes(auth),
 ];

@@ -1,10 +1,12 @@
 import { ForbiddenError, UnauthenticatedError } from '../../domain/shared/errors.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { createAccessTokens } from './accessTokens.ts';
+import { getApiKeyStore, type ApiKeyScope } from './apiKeyStore.ts';
 import { getCredentialStore, sha256, type NewApiKey, type UserRecord } from './credentialStore.ts';
 import { hashPassword, verifyPassword, type PasswordHashOptions } from './passwords.ts';
 import type { Principal, Role } from '../../domain/access/principal.ts';
 import { createRefreshTokens } from './refreshTokens.ts';
+import type { AuthenticatedPrincipal } from '../http/ports.ts';
 
 export interface AuthServiceOptions {
   readonly pool: Pool;
@@ -23,6 +25,14 @@ export interface AuthServiceOptions {
    * revoked or deleted in the database stops working within this time.
    */
   readonly apiKeyCacheTtlMs?: number;
+  /**
+   * How long an access token's session is known to be active without asking
+   * Postgres, in milliseconds (default 5000; 0 asks on every request). A session
+   * revoked on another instance (refresh-token reuse, logout, a disabled user)
+   * stops its access tokens there within this time; on the instance that
+   * revoked it, at once.
+   */
+  readonly sessionCacheTtlMs?: number;
 }
 
 export interface TokenPair {
@@ -45,6 +55,8 @@ export interface CreateUserInput {
 // Bounds the API key cache; when full it is cleared rather than tracked per entry.
 const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 
+const SESSION_CACHE_MAX_ENTRIES = 10_000;
+
 // A JWT is three base64url segments; anything else presented as a bearer is an API key.
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -59,6 +71,7 @@ const toPrincipal = (user: UserRecord): Principal => ({
 export const createAuthService = (options: AuthServiceOptions) => {
   const now = options.now ?? (() => new Date());
   const store = getCredentialStore(options.pool);
+  const apiKeyStore = getApiKeyStore(options.pool);
   const accessTokens = createAccessTokens({
     secret: options.jwtSecret,
     now,
@@ -78,8 +91,13 @@ export const createAuthService = (options: AuthServiceOptions) => {
   // Only known keys are cached: unknown ones always reach Postgres, so a key
   // created a moment ago works at once and random guesses cannot fill the cache.
   const apiKeyCacheTtlMs = options.apiKeyCacheTtlMs ?? 5000;
-  const knownApiKeys = new Map<string, { readonly principal: Principal; readonly until: number }>();
-  const findPrincipalByApiKey = async (apiKey: string): Promise<Principal | undefined> => {
+  const knownApiKeys = new Map<
+    string,
+    { readonly principal: AuthenticatedPrincipal; readonly until: number }
+  >();
+  const findPrincipalByApiKey = async (
+    apiKey: string,
+  ): Promise<AuthenticatedPrincipal | undefined> => {
     if (apiKeyCacheTtlMs <= 0) return store.findPrincipalByApiKey(apiKey);
     const at = now().getTime();
     const digest = sha256(apiKey);
@@ -94,11 +112,43 @@ export const createAuthService = (options: AuthServiceOptions) => {
     knownApiKeys.set(digest, { principal, until: at + apiKeyCacheTtlMs });
     return principal;
   };
+  const forgetApiKey = (id: string) => {
+    for (const [digest, entry] of knownApiKeys) {
+      if (entry.principal.id === id) knownApiKeys.delete(digest);
+    }
+  };
+
+  const sessionCacheTtlMs = options.sessionCacheTtlMs ?? 5000;
+  const activeSessions = new Map<string, number>();
+  const forgetSession = (sessionId: string) => activeSessions.delete(sessionId);
+  const assertSessionActive = async (sessionId: string, userId: string): Promise<void> => {
+    const at = now().getTime();
+    const until = activeSessions.get(sessionId);
+    if (until !== undefined && until > at) return;
+    if (!(await refreshTokens.isSessionActive(sessionId, userId))) {
+      activeSessions.delete(sessionId);
+      throw new UnauthenticatedError(
+        'The session of this access token was revoked (logout, a reused refresh token or a disabled account); log in again.',
+      );
+    }
+    if (sessionCacheTtlMs <= 0) return;
+    if (activeSessions.size >= SESSION_CACHE_MAX_ENTRIES) activeSessions.clear();
+    activeSessions.set(sessionId, at + sessionCacheTtlMs);
+  };
+  const verifyAccessToken = async (token: string): Promise<Principal> => {
+    const { principal, sessionId } = await accessTokens.verify(token);
+    await assertSessionActive(sessionId, principal.id);
+    return principal;
+  };
+
   const decoy = () => (decoyHash ??= hashPassword('decoy password', options.passwordCost));
 
-  const issuePair = async (principal: Principal, refreshToken: string): Promise<TokenPair> => ({
-    accessToken: await accessTokens.issue(principal),
-    refreshToken,
+  const issuePair = async (
+    principal: Principal,
+    session: { readonly sessionId: string; readonly token: string },
+  ): Promise<TokenPair> => ({
+    accessToken: await accessTokens.issue(principal, session.sessionId),
+    refreshToken: session.token,
     expiresIn: accessTokens.ttlSeconds,
     tokenType: 'Bearer',
   });
@@ -108,7 +158,9 @@ export const createAuthService = (options: AuthServiceOptions) => {
      * Resolves `Authorization: Bearer <JWT or API key>`. Undefined when the header
      * is absent; UnauthenticatedError when it is present but not valid.
      */
-    authenticate: async (authorization: string | undefined): Promise<Principal | undefined> => {
+    authenticate: async (
+      authorization: string | undefined,
+    ): Promise<AuthenticatedPrincipal | undefined> => {
       if (authorization === undefined || authorization === '') return undefined;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       const credential = match?.[1];
@@ -117,7 +169,7 @@ export const createAuthService = (options: AuthServiceOptions) => {
           'The Authorization header must be "Bearer <API key or access token>".',
         );
       }
-      if (JWT_SHAPE.test(credential)) return accessTokens.verify(credential);
+      if (JWT_SHAPE.test(credential)) return verifyAccessToken(credential);
       const principal = await findPrincipalByApiKey(credential);
       if (!principal)
         throw new UnauthenticatedError(
@@ -135,14 +187,22 @@ export const createAuthService = (options: AuthServiceOptions) => {
       return issuePair(toPrincipal(user), await refreshTokens.issue(user.id));
     },
 
+    /** Ends the session of `accessToken` (its refresh tokens and every access token of it). */
+    logout: async (accessToken: string): Promise<void> => {
+      const { principal, sessionId } = await accessTokens.verify(accessToken);
+      await refreshTokens.revokeSession(sessionId, principal.id);
+      forgetSession(sessionId);
+    },
+
     refresh: async (refreshToken: string): Promise<TokenPair> => {
-      const rotated = await refreshTokens.rotate(refreshToken);
+      const rotated = await refreshTokens.rotate(refreshToken, forgetSession);
       const user = await store.findUserById(rotated.userId);
       if (!user || user.disabled) {
         await refreshTokens.revokeAllForUser(rotated.userId);
+        forgetSession(rotated.sessionId);
         throw new ForbiddenError('This account is disabled; contact an admin.');
       }
-      return issuePair(toPrincipal(user), rotated.token);
+      return issuePair(toPrincipal(user), rotated);
     },
 
     createUser: async (input: CreateUserInput): Promise<Principal & { readonly email: string }> => {
@@ -155,6 +215,31 @@ export const createAuthService = (options: AuthServiceOptions) => {
 
     /** The clear key is in the result and nowhere else; show it once. */
     createApiKey: (key: NewApiKey) => store.insertApiKey(key),
+
+    /**
+     * Listing, revoking, rotating and limiting keys within a scope. Each change
+     * evicts the key from this instance's cache at once; other instances stop
+     * accepting a revoked key within `apiKeyCacheTtlMs`.
+     */
+    apiKeys: {
+      list: apiKeyStore.list,
+      get: apiKeyStore.get,
+      revoke: async (id: string, scope: ApiKeyScope) => {
+        const key = await apiKeyStore.revoke(id, scope, now());
+        forgetApiKey(id);
+        return key;
+      },
+      rotate: async (id: string, scope: ApiKeyScope) => {
+        const key = await apiKeyStore.rotate(id, scope, now());
+        forgetApiKey(id);
+        return key;
+      },
+      setRateLimit: async (id: string, perMinute: number | null) => {
+        const key = await apiKeyStore.setRateLimit(id, perMinute);
+        forgetApiKey(id);
+        return key;
+      },
+    },
   };
 };
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError } from '../../domain/shared/errors.ts';
 import type { Queryable } from '../postgres/pool.ts';
 import type { Principal, Role } from '../../domain/access/principal.ts';
+import type { AuthenticatedPrincipal } from '../http/ports.ts';
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
@@ -25,6 +26,10 @@ export interface NewApiKey {
   readonly label: string;
   readonly partnerId?: string | undefined;
   readonly vendorId?: string | undefined;
+  /** Requests a minute for this key (admin-set); absent → the default per-principal limit. */
+  readonly rateLimitPerMinute?: number | undefined;
+  /** The key a rotation replaces. */
+  readonly rotatedFrom?: string | undefined;
 }
 
 interface UserRow {
@@ -43,6 +48,7 @@ interface KeyRow {
   role: Role;
   vendor_id: string | null;
   partner_id: string | null;
+  rate_limit_per_minute: number | null;
 }
 
 const present = <K extends string>(key: K, value: string | null) =>
@@ -106,8 +112,18 @@ export const getCredentialStore = (db: Queryable) => ({
     const id = `key_${randomBytes(8).toString('hex')}`;
     const apiKey = `bl_${randomBytes(32).toString('base64url')}`;
     await db.query(
-      `INSERT INTO api_keys (id, key_hash, role, partner_id, vendor_id, label) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, sha256(apiKey), key.role, key.partnerId ?? null, key.vendorId ?? null, key.label],
+      `INSERT INTO api_keys (id, key_hash, role, partner_id, vendor_id, label, rate_limit_per_minute, rotated_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        id,
+        sha256(apiKey),
+        key.role,
+        key.partnerId ?? null,
+        key.vendorId ?? null,
+        key.label,
+        key.rateLimitPerMinute ?? null,
+        key.rotatedFrom ?? null,
+      ],
     );
     return { id, apiKey };
   },
@@ -121,9 +137,9 @@ export const getCredentialStore = (db: Queryable) => ({
     );
   },
 
-  findPrincipalByApiKey: async (apiKey: string): Promise<Principal | undefined> => {
+  findPrincipalByApiKey: async (apiKey: string): Promise<AuthenticatedPrincipal | undefined> => {
     const { rows } = await db.query<KeyRow>(
-      'SELECT id, role, vendor_id, partner_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      'SELECT id, role, vendor_id, partner_id, rate_limit_per_minute FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [sha256(apiKey)],
     );
     const row = rows[0];
@@ -133,6 +149,9 @@ export const getCredentialStore = (db: Queryable) => ({
       role: row.role,
       ...present('vendorId', row.vendor_id),
       ...present('partnerId', row.partner_id),
+      ...(row.rate_limit_per_minute === null
+        ? {}
+        : { rateLimitPerMinute: row.rate_limit_per_minute }),
     };
   },
 });

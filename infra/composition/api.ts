@@ -18,9 +18,12 @@ import { createIdempotency } from '../idempotency/idempotency.ts';
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Pool } from '../postgres/pool.ts';
+import type { ProjectionLog } from '../projections/projectionLog.ts';
 import type { ProjectionRunner } from '../projections/projectionRunner.ts';
 import { createReadSide } from '../readSide/readSide.ts';
-import { createRedisRateLimiter, createUnlimitedRateLimiter } from '../rateLimit/rateLimiter.ts';
+import { createMemoryRateLimiter } from '../rateLimit/memoryRateLimiter.ts';
+import { createRedisRateLimiter } from '../rateLimit/rateLimiter.ts';
+import type { RedisKeys } from '../redisKeys.ts';
 import { combineReadiness } from './readiness.ts';
 
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
@@ -30,6 +33,10 @@ export interface ApiDeps {
   readonly logger: Logger;
   readonly pool: Pool;
   readonly redis: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys: RedisKeys | undefined;
+  /** Where read-your-writes waits read the log; undefined → the PostgreSQL events table. */
+  readonly projectionLog?: ProjectionLog | undefined;
   readonly registry: Registry;
   readonly writeSide: WriteSide;
   readonly projections: ProjectionRunner;
@@ -41,7 +48,9 @@ export interface ApiDeps {
 export const startApi = async (
   deps: ApiDeps,
 ): Promise<{ readonly url: string; close(): Promise<void> }> => {
-  const { config, logger, pool, redis, registry } = deps;
+  const { config, logger, pool, redis, redisKeys, registry } = deps;
+  const redisWithKeys = redis && redisKeys ? { redis, keys: redisKeys } : undefined;
+  if (redis && !redisKeys) throw new Error('startApi was given Redis without its RedisKeys.');
   if (!config.JWT_SECRET) {
     logger.warn('JWT_SECRET is not set: access tokens are signed with a per-process secret');
   }
@@ -52,7 +61,7 @@ export const startApi = async (
   if (config.ADMIN_API_KEY) await ensureAdminApiKey(pool, config.ADMIN_API_KEY);
   const idempotency = createIdempotency({
     pool,
-    cache: redis && createRedisResponseCache({ redis, logger, prefix: 'idem:' }),
+    cache: redisWithKeys && createRedisResponseCache({ ...redisWithKeys, logger }),
   });
   const purgeTimer = setInterval(() => {
     idempotency.purgeExpired().catch((error: unknown) => {
@@ -63,15 +72,22 @@ export const startApi = async (
   const readSide = createReadSide({
     pool,
     redis,
+    redisKeys,
+    log: deps.projectionLog,
     store: deps.writeSide.store,
     clock: deps.writeSide.clock,
     surgeEnabled: config.SURGE_ENABLED,
   });
   readSide.start();
   const readRoutes = getReadRoutes(readSide.deps);
-  const rateLimiter = redis
-    ? createRedisRateLimiter({ redis, logger, registry, prefix: 'rl:' })
-    : createUnlimitedRateLimiter();
+  const limits = {
+    perPrincipal: { limit: config.RATE_LIMIT_PER_PRINCIPAL, windowSeconds: 60 },
+    perIp: { limit: config.RATE_LIMIT_PER_IP, windowSeconds: 60 },
+  };
+  // Without Redis the limits are counted per instance, in memory.
+  const rateLimiter = redisWithKeys
+    ? createRedisRateLimiter({ ...redisWithKeys, logger, registry, ...limits })
+    : createMemoryRateLimiter({ registry, ...limits });
   const app = createHttpApp({
     logger,
     registry,

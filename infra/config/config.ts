@@ -50,6 +50,18 @@ export const configSchema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   /** Redis for the hot read model, rate limits and the idempotency fast path; optional. */
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /**
+   * Prefix of every Redis key of this install; unset → derived from the database
+   * identity (cluster, database, schema), so installs sharing a Redis never mix.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters')
+    .optional(),
+  /** Seed 001: requests a minute per principal (a user, or an API key without its own limit). */
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Seed 001: requests a minute per client IP, counted before authentication. */
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** EventStoreDB connection string; when set, the EventStoreDB adapter is available. */
   EVENTSTORE_URL: optionalUrl(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
   /** Stripe secret key; when absent the simulated payment gateway is used. */
@@ -69,6 +81,8 @@ export const configSchema = z.object({
   SUBSCRIBER_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Simulated gateway only: scripted failures for a demo, a JSON list of rules (docs/payments.md). */
   PAYMENT_SIMULATOR_SCRIPT: z.string().min(2).optional(),
+  /** Seconds between payment reconciliation runs in the saga role (docs/payments.md); 0 turns the schedule off. */
+  PAYMENT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */

@@ -19,6 +19,28 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).to.equal('postgres://u@db:5432/x');
   });
 
+  it('reads the rate limits (seed 001 defaults) and the Redis key prefix', () => {
+    const defaults = loadConfig({});
+    expect(defaults.RATE_LIMIT_PER_PRINCIPAL).to.equal(100);
+    expect(defaults.RATE_LIMIT_PER_IP).to.equal(1000);
+    expect(defaults.REDIS_KEY_PREFIX).to.equal(undefined);
+    const set = loadConfig({
+      RATE_LIMIT_PER_PRINCIPAL: '250',
+      RATE_LIMIT_PER_IP: '5000',
+      REDIS_KEY_PREFIX: 'acme-prod:',
+    });
+    expect([set.RATE_LIMIT_PER_PRINCIPAL, set.RATE_LIMIT_PER_IP]).to.deep.equal([250, 5000]);
+    expect(set.REDIS_KEY_PREFIX).to.equal('acme-prod:');
+    for (const bad of [
+      { RATE_LIMIT_PER_PRINCIPAL: '0' },
+      { RATE_LIMIT_PER_IP: 'lots' },
+      { REDIS_KEY_PREFIX: 'has space' },
+      { REDIS_KEY_PREFIX: 'x'.repeat(65) },
+    ]) {
+      expect(() => loadConfig(bad), JSON.stringify(bad)).to.throw(ConfigError, Object.keys(bad)[0]);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).to.equal(undefined);
   });

@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
-import { HttpError, toErrorResponse } from './errorResponse.ts';
+import { HttpError, logFailure, toErrorResponse } from './errorResponse.ts';
 import { createOpenApiDocument, type OpenApiInfo } from './openapi.ts';
 import type { Authenticator, Idempotency, Readiness, RequestRateLimiter } from './ports.ts';
 import { createIpRateLimit } from './rateLimitHeaders.ts';
@@ -11,6 +11,7 @@ import {
   type RequestContexts,
 } from './requestContext.ts';
 import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts';
+import { assertSafeInput } from '../../commands/shared/inputGuard.ts';
 import { createRouteHandler } from './routeHandler.ts';
 
 export type { RouteModule } from '../../commands/shared/route.ts';
@@ -36,7 +37,7 @@ const createErrorMiddleware =
   (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     const context = contexts.get(res);
     const response = toErrorResponse(error, context.requestId);
-    if (response.status >= 500) context.logger.error({ err: error }, 'unhandled error (a bug)');
+    logFailure(context.logger, error, response);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -97,6 +98,11 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
       type: ['application/json', 'application/*+json'],
     }),
   );
+  // Too deep or carrying NUL: refused before anything walks the body (the idempotency hash, zod).
+  app.use((req, _res, next) => {
+    assertSafeInput('body', req.body);
+    next();
+  });
 
   const router = express.Router();
   const seen = new Set<string>();

@@ -145,7 +145,38 @@ const toDomainError = (error: unknown): DomainError | undefined => {
     });
   }
   if (isBodyParserError(error)) return fromBodyParser(error);
+  // The router's "Failed to decode param" (a path segment such as %ff that is not UTF-8).
+  if (error instanceof URIError) {
+    return new HttpError(
+      400,
+      'MALFORMED_URL',
+      'A path segment is not valid percent-encoded UTF-8; encode the id with encodeURIComponent.',
+    );
+  }
   return undefined;
+};
+
+/**
+ * Logs a refusal as what it is: anything the error family does not know is a
+ * bug (error, with the stack); a known 5xx — a dependency or a setting
+ * missing, such as STRIPE_WEBHOOK_SECRET — is a warning with its code; a 4xx
+ * is the caller's and is not logged here.
+ */
+export const logFailure = (
+  logger: {
+    error: (fields: object, message: string) => void;
+    warn: (fields: object, message: string) => void;
+  },
+  error: unknown,
+  response: HttpResponse,
+): void => {
+  const known = toDomainError(error);
+  if (known === undefined) logger.error({ err: error }, 'unhandled error (a bug)');
+  else if (response.status >= 500)
+    logger.warn(
+      { code: known.code, status: response.status, reason: known.message },
+      'request refused: a dependency or setting is unavailable',
+    );
 };
 
 /**

@@ -10,7 +10,8 @@ import { parse as parseQuery } from 'node:querystring';
 import { Histogram, type Registry } from 'prom-client';
 import { assertRole } from '../../domain/access/principal.ts';
 import type { Logger } from '../observability/logger.ts';
-import { toErrorResponse } from './errorResponse.ts';
+import { answerClientErrorsWithEnvelope } from './clientError.ts';
+import { logFailure, toErrorResponse } from './errorResponse.ts';
 import { applyFastRateLimit, sendJson } from './fastPathResponse.ts';
 import type { Authenticator, RateLimitDecision, RequestRateLimiter } from './ports.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
@@ -107,7 +108,7 @@ export const createFastPathServer = (
         applyFastRateLimit(
           headers,
           limits,
-          await deps.rateLimiter.checkPrincipal(principal.id),
+          await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
           'principal',
         );
       }
@@ -124,7 +125,7 @@ export const createFastPathServer = (
       sendJson(req, res, response, headers);
     } catch (error) {
       const response = toErrorResponse(error, requestId);
-      if (response.status >= 500) logger.error({ err: error }, 'unhandled error (a bug)');
+      logFailure(logger, error, response);
       sendJson(req, res, response, headers);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -144,7 +145,7 @@ export const createFastPathServer = (
     else logger.info(line, 'request completed');
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const at = url.indexOf('?');
     const path = at < 0 ? url : url.slice(0, at);
@@ -159,4 +160,6 @@ export const createFastPathServer = (
       else res.destroy();
     });
   });
+  answerClientErrorsWithEnvelope(server, deps.logger);
+  return server;
 };

@@ -1,10 +1,16 @@
 import type { Principal } from '../../domain/access/principal.ts';
 import type { HttpResponse } from './errorResponse.ts';
 
+/** A principal as authentication found it, with what only the HTTP layer uses. */
+export type AuthenticatedPrincipal = Principal & {
+  /** The API key's own requests-per-minute limit (set by an admin), replacing the default. */
+  readonly rateLimitPerMinute?: number;
+};
+
 /** Resolves the Authorization header; the HTTP layer's view of infra/auth. */
 export interface Authenticator {
   /** Undefined when no header was sent; throws UnauthenticatedError when it is invalid. */
-  authenticate(authorization: string | undefined): Promise<Principal | undefined>;
+  authenticate(authorization: string | undefined): Promise<AuthenticatedPrincipal | undefined>;
 }
 
 /** One rate-limit window after counting a hit. */
@@ -21,7 +27,11 @@ export interface RateLimitDecision {
 /** Per-request limits; undefined means "could not check" (Redis down: fail open). */
 export interface RequestRateLimiter {
   checkIp(ip: string): Promise<RateLimitDecision | undefined>;
-  checkPrincipal(principalId: string): Promise<RateLimitDecision | undefined>;
+  /** `overridePerMinute`: the caller's own limit (an API key's), replacing the default window. */
+  checkPrincipal(
+    principalId: string,
+    overridePerMinute?: number,
+  ): Promise<RateLimitDecision | undefined>;
 }
 
 export interface IdempotentRequest {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { ValidationError } from '../../domain/shared/errors.ts';
 import { assertRole } from '../../domain/access/principal.ts';
@@ -7,6 +8,7 @@ import type { Authenticator, Idempotency, RequestRateLimiter } from './ports.ts'
 import { applyRateLimit } from './rateLimitHeaders.ts';
 import type { RequestContexts } from './requestContext.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
+import { MAX_INPUT_DEPTH, tooDeep } from '../../commands/shared/inputGuard.ts';
 
 export interface RouteHandlerDeps {
   readonly auth: Authenticator;
@@ -22,21 +24,42 @@ const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined ||
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-/** JSON with object keys sorted, so field order does not change a request's hash. */
-const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/**
+ * JSON with object keys sorted, so field order does not change a request's
+ * hash. Bodies are depth-checked at the parser; the bound here (the body sits
+ * one level down in the hashed tuple) keeps the recursion shallow regardless.
+ */
+const canonicalJson = (value: unknown, depth = 0): string => {
+  if (depth > MAX_INPUT_DEPTH + 1) throw tooDeep('body');
+  const nested = (item: unknown) => canonicalJson(item, depth + 1);
+  if (Array.isArray(value)) return `[${value.map(nested).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${nested(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 };
 
-const send = (res: Response, response: HttpResponse, replayed: boolean): void => {
+/** Writes a streamed body chunk by chunk, waiting for 'drain'; a failure half-way cuts the connection. */
+const sendStream = async (res: Response, stream: AsyncIterable<string>): Promise<void> => {
+  try {
+    for await (const chunk of stream) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await once(res, 'drain');
+    }
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+};
+
+const send = async (res: Response, response: HttpResponse, replayed: boolean): Promise<void> => {
   res.status(response.status);
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === undefined) res.end();
+  if (response.stream !== undefined) await sendStream(res, response.stream);
+  else if (response.body === undefined) res.end();
   else res.json(response.body);
 };
 
@@ -57,7 +80,7 @@ export const createRouteHandler =
       applyRateLimit(
         res,
         context,
-        await deps.rateLimiter.checkPrincipal(principal.id),
+        await deps.rateLimiter.checkPrincipal(principal.id, principal.rateLimitPerMinute),
         'principal',
       );
     const accepted = [
@@ -122,5 +145,5 @@ export const createRouteHandler =
         }
       },
     });
-    send(res, outcome.response, outcome.replayed);
+    await send(res, outcome.response, outcome.replayed);
   };

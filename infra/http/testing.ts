@@ -11,7 +11,9 @@ import { createIdempotency, type IdempotencyOptions } from '../idempotency/idemp
 import { createRedisResponseCache } from '../idempotency/redisResponseCache.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { createRedisRateLimiter, type WindowLimit } from '../rateLimit/rateLimiter.ts';
+import { redisKeys } from '../redisKeys.ts';
 import { createHttpApp } from './app.ts';
+import { answerClientErrorsWithEnvelope } from './clientError.ts';
 import { createReadinessCheck } from './readiness.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -69,7 +71,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   // A plain pino without redaction: the test proves nothing sensitive is logged at all.
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const registry = new Registry();
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const keys = redisKeys(`test:${randomBytes(6).toString('hex')}:`);
   const auth = createAuthService({
     pool: db.pool,
     jwtSecret: randomBytes(32),
@@ -80,7 +82,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   await ensureAdminApiKey(db.pool, adminKey);
   const idempotency = createIdempotency({
     pool: db.pool,
-    cache: redis && createRedisResponseCache({ redis, logger, prefix: `${prefix}idem:` }),
+    cache: redis && createRedisResponseCache({ redis, logger, keys }),
     ...options.idempotency,
   });
   const rateLimiter = redis
@@ -88,7 +90,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
         redis,
         logger,
         registry,
-        prefix: `${prefix}rl:`,
+        keys,
         ...(options.perPrincipal ? { perPrincipal: options.perPrincipal } : {}),
         ...(options.perIp ? { perIp: options.perIp } : {}),
       })
@@ -110,6 +112,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithEnvelope(server, logger);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.ts';
+import type { RedisKeys } from '../redisKeys.ts';
 import type { HttpResponse } from '../http/errorResponse.ts';
 
 export interface CachedResponse {
@@ -23,15 +24,14 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
 export const createRedisResponseCache = (options: {
   readonly redis: Redis;
   readonly logger: Logger;
-  /** Key prefix (default 'idem:'); tests use a unique one. */
-  readonly prefix?: string;
+  /** The install's Redis keys. */
+  readonly keys: RedisKeys;
   /** Per-command timeout in milliseconds (default 100). */
   readonly timeoutMs?: number;
 }) => {
-  const prefix = options.prefix ?? 'idem:';
   const timeoutMs = options.timeoutMs ?? 100;
   const keyOf = (scope: string, key: string) =>
-    `${prefix}${createHash('sha256').update(`${scope}\n${key}`).digest('hex')}`;
+    options.keys.idempotency(createHash('sha256').update(`${scope}\n${key}`).digest('hex'));
   const warn = (error: unknown) =>
     options.logger.warn({ err: error }, 'Redis idempotency cache unavailable; using Postgres only');
 

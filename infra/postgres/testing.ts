@@ -35,6 +35,7 @@ export const createTestDatabase = async (
     connectionString: TEST_DATABASE_URL,
     dispose: async () => {
       await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+      await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(`${schema}_analytics`)} CASCADE`);
       await pool.end();
     },
   };

@@ -6,7 +6,7 @@ import {
   CheckpointFromAnotherClusterError,
   type PostgresCheckpointStore,
 } from '../eventStore/postgres/checkpointStore.ts';
-import { subscribePostgres } from '../eventStore/postgres/subscription.ts';
+import { postgresProjectionLog, type ProjectionLog } from './projectionLog.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { StalledOnEventError } from '../subscribers/stalls.ts';
 import { applyBatch } from './applyBatch.ts';
@@ -66,7 +66,25 @@ export interface ProjectorDeps {
   readonly flushMs?: number | undefined;
   /** Subscription poll interval when no NOTIFY arrives, ms. Default 500. */
   readonly pollIntervalMs?: number | undefined;
+  /** Where the log is read from; default the PostgreSQL events table. */
+  readonly log?: ProjectionLog | undefined;
 }
+
+/** The deps' log, or the PostgreSQL events table. */
+export const logOf = (
+  deps: Pick<
+    ProjectorDeps,
+    'pool' | 'connectionString' | 'schema' | 'pollIntervalMs' | 'registry' | 'log'
+  >,
+): ProjectionLog =>
+  deps.log ??
+  postgresProjectionLog({
+    pool: deps.pool,
+    connectionString: deps.connectionString,
+    schema: deps.schema,
+    pollIntervalMs: deps.pollIntervalMs,
+    registry: deps.registry,
+  });
 
 /**
  * Runs the live version of a Postgres projection from its checkpoint: batches
@@ -86,17 +104,12 @@ export const projectPostgres = (
   }).pipe(
     switchMap(({ version, tables, start }) => {
       let last = start;
-      return subscribePostgres(
-        {
-          pool: deps.pool,
-          connectionString: deps.connectionString,
-          schema: deps.schema,
-          subscriptionName: `projection:${projection.name}`,
-          ...(deps.registry ? { registry: deps.registry } : {}),
-          ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
-        },
-        { ...(start === undefined ? {} : { from: start }), filter: projection.filter },
-      ).pipe(
+      const events = logOf(deps).subscribe(
+        `projection:${projection.name}`,
+        start,
+        projection.filter,
+      );
+      return events.pipe(
         bufferTime(deps.flushMs ?? 20, null, deps.batchSize ?? 500),
         filter((batch) => batch.length > 0),
         concatMap((batch) =>

@@ -6,6 +6,8 @@ import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.
 import type { Readiness } from '../http/ports.ts';
 import type { Queryable } from '../postgres/pool.ts';
 import { hasReached, measureLag, type Lag } from './frontier.ts';
+import type { RedisKeys } from '../redisKeys.ts';
+import type { ProjectionLog } from './projectionLog.ts';
 import { loadRedisCheckpoint } from './redisProjector.ts';
 import { checkpointName, readVersion } from './versions.ts';
 import { describeStall, type Stall, type StallStore } from '../subscribers/stalls.ts';
@@ -30,6 +32,10 @@ export interface MonitorDeps {
   readonly db: Queryable;
   readonly checkpoints: PostgresCheckpointStore;
   readonly redis?: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
+  /** Where the log is read from (frontiers, lag); default the PostgreSQL events table. */
+  readonly log?: Pick<ProjectionLog, 'hasReached' | 'measureLag'> | undefined;
   readonly registry?: Registry | undefined;
   readonly projections: readonly MonitoredProjection[];
   /** A frontier that has not moved for this long while events wait is stalled, ms. Default 30 000. */
@@ -45,6 +51,12 @@ export interface MonitorDeps {
  */
 export const createProjectionMonitor = (deps: MonitorDeps) => {
   const stallAfterMs = deps.stallAfterMs ?? 30_000;
+  const log = deps.log ?? {
+    hasReached: (filter: EventFilter, checkpoint: Checkpoint | undefined, target: Checkpoint) =>
+      hasReached(deps.db, filter, checkpoint, target),
+    measureLag: (filter: EventFilter, checkpoint: Checkpoint | undefined) =>
+      measureLag(deps.db, filter, checkpoint),
+  };
   const byName = new Map(deps.projections.map((p) => [p.name, p]));
   const seen = new Map<string, { checkpoint: Checkpoint | undefined; since: number }>();
   const gauges = deps.registry && {
@@ -104,11 +116,11 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     projection: MonitoredProjection,
   ): Promise<{ version: number | undefined; checkpoint: Checkpoint | undefined }> => {
     if (projection.store === 'redis') {
-      if (!deps.redis)
+      if (!deps.redis || !deps.redisKeys)
         throw new Error(`Projection ${projection.name} needs Redis, none is configured.`);
       return {
         version: undefined,
-        checkpoint: await loadRedisCheckpoint(deps.redis, projection.name),
+        checkpoint: await loadRedisCheckpoint(deps.redis, deps.redisKeys, projection.name),
       };
     }
     const row = await readVersion(deps.db, projection.name);
@@ -124,7 +136,7 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     stall?: Stall,
   ): Promise<ProjectionStatus> => {
     const { version, checkpoint } = await checkpointOf(projection);
-    const lag = await measureLag(deps.db, projection.filter, checkpoint);
+    const lag = await log.measureLag(projection.filter, checkpoint);
     const previous = seen.get(projection.name);
     if (!previous || previous.checkpoint !== checkpoint || lag.events === 0) {
       seen.set(projection.name, { checkpoint, since: Date.now() });
@@ -231,7 +243,7 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { checkpoint } = await checkpointOf(projection);
-        if (await hasReached(deps.db, projection.filter, checkpoint, target)) {
+        if (await log.hasReached(projection.filter, checkpoint, target)) {
           return { reached: true, position: laterOf(checkpoint, target) };
         }
         if (Date.now() >= deadline) return { reached: false, position: checkpoint };

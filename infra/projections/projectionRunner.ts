@@ -9,13 +9,14 @@ import type { Pool } from '../postgres/pool.ts';
 import { createAdvisoryLease } from './lease.ts';
 import { projectPostgres, type ProjectorDeps } from './postgresProjector.ts';
 import { createProjectionMonitor, type ProjectionStatus } from './projectionMonitor.ts';
+import { keysFor, type RedisKeys } from '../redisKeys.ts';
 import { projectRedis } from './redisProjector.ts';
 import { ProjectionVersionSwappedError } from './versions.ts';
 import { createStallStore, stallBackoffMs, StalledOnEventError } from '../subscribers/stalls.ts';
 
 export interface ProjectionRunnerOptions extends Pick<
   ProjectorDeps,
-  'batchSize' | 'flushMs' | 'pollIntervalMs'
+  'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log'
 > {
   readonly pool: Pool;
   /** For the subscriptions' LISTEN connections and the lease connections. */
@@ -26,6 +27,8 @@ export interface ProjectionRunnerOptions extends Pick<
   /** Run only when `redis` is given. Give the client `enableOfflineQueue: false` so a down Redis fails fast. */
   readonly redisProjections?: readonly RedisProjection[];
   readonly redis?: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
   readonly registry?: Registry | undefined;
   readonly logger?: { warn(details: object, message: string): void } | undefined;
   /** How often a standby instance tries to take a lease, ms. Default 1000. */
@@ -70,11 +73,14 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   const stalls = createStallStore(options.pool);
   // A stall row left by an earlier run is cleared by the first batch that commits.
   const maybeStalled = new Set<string>();
+  const redisKeys = keysFor(options.redis, options.redisKeys, 'The projection runner');
   const redisProjections = options.redis ? (options.redisProjections ?? []) : [];
   const monitor = createProjectionMonitor({
     db: options.pool,
     checkpoints,
     redis: options.redis,
+    redisKeys,
+    log: options.log,
     registry: options.registry,
     stallAfterMs: options.stallAfterMs,
     stalls,
@@ -161,9 +167,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       }
       for (const projection of redisProjections) {
         const redis = options.redis;
-        if (!redis) break;
+        if (!redis || !redisKeys) break;
         running.add(
-          leased(projection.name, () => projectRedis(deps, redis, projection)).subscribe(),
+          leased(projection.name, () =>
+            projectRedis(deps, redis, redisKeys, projection),
+          ).subscribe(),
         );
       }
       const interval = options.monitorIntervalMs ?? 5_000;

@@ -4,6 +4,7 @@ import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointS
 import { readAllPostgres } from '../eventStore/postgres/subscription.ts';
 import type { Pool, Queryable } from '../postgres/pool.ts';
 import { applyBatch, applyBatchIn } from './applyBatch.ts';
+import { publishViews } from './publishViews.ts';
 import { inProjectionTransaction } from './transaction.ts';
 import { checkpointName, createVersionTables, ensureLiveVersion, readVersion } from './versions.ts';
 
@@ -117,6 +118,7 @@ export const rebuildProjection = async (
          SET live_version = $2, building_version = NULL, swapped_at = now() WHERE name = $1`,
         [projection.name, version],
       );
+      await publishViews(client, projection, names);
       return rest;
     });
     return {

@@ -10,6 +10,7 @@ import { availableOf, type SlotAvailability } from '../../projections/availabili
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
 import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.ts';
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
+import { redisKeys } from '../redisKeys.ts';
 import { createProjectionRunner, type ProjectionRunner } from './projectionRunner.ts';
 import { applyRedisBatch, loadRedisCheckpoint, whenReady } from './redisProjector.ts';
 import { createFastFailRedis, createRedisServer, freePort } from './testing/redisServer.ts';
@@ -17,6 +18,8 @@ import { readAllVisible, sampleLog } from './testing/sampleLog.ts';
 
 type RedisServer = Awaited<ReturnType<typeof createRedisServer>>;
 const NOW = Date.parse('2026-11-01T08:20:00.000Z');
+const keys = redisKeys('test:redis-projection:');
+const AVAIL_PATTERN = `${keys.readModel('avail:')}*`;
 
 /** Every slot's available count, from Postgres rows and from the Redis hashes. */
 const availabilityFromPostgres = async (db: TestDatabase) => {
@@ -29,8 +32,8 @@ const availabilityFromPostgres = async (db: TestDatabase) => {
 };
 const availabilityFromRedis = async (redis: Redis) => {
   const out: Record<string, number> = {};
-  for (const key of (await redis.keys('avail:*')).sort()) {
-    const resourceId = key.split(':')[1] ?? '';
+  for (const key of (await redis.keys(AVAIL_PATTERN)).sort()) {
+    const resourceId = key.slice(AVAIL_PATTERN.length - 1).split(':')[0] ?? '';
     for (const slot of readAvailabilityHash(await redis.hgetall(key), NOW)) {
       out[`${resourceId}.${slot.slotKey}`] = slot.closed
         ? 0
@@ -76,19 +79,21 @@ describe('Redis availability projection', function () {
     const events = await readAllVisible(db.pool, 8 * 7, { categories: ['slot'] });
     expect(events.length).to.be.at.least(8 * 7);
     await redis.flushall();
-    for (const event of events) await applyRedisBatch(redis, availabilityRedisProjection, [event]);
+    for (const event of events)
+      await applyRedisBatch(redis, keys, availabilityRedisProjection, [event]);
     const once = await availabilityFromRedis(redis);
     const dump = async () => {
-      const keys = (await redis.keys('avail:*')).sort();
-      return Promise.all(keys.map(async (key) => [key, await redis.hgetall(key)]));
+      const found = (await redis.keys(AVAIL_PATTERN)).sort();
+      return Promise.all(found.map(async (key) => [key, await redis.hgetall(key)]));
     };
     const before = await dump();
     // every event again, then the whole log again out of order: nothing moves
-    for (const event of events) await applyRedisBatch(redis, availabilityRedisProjection, [event]);
-    await applyRedisBatch(redis, availabilityRedisProjection, [...events].reverse());
+    for (const event of events)
+      await applyRedisBatch(redis, keys, availabilityRedisProjection, [event]);
+    await applyRedisBatch(redis, keys, availabilityRedisProjection, [...events].reverse());
     expect(await dump()).to.deep.equal(before);
     expect(Object.keys(once)).to.have.length(8);
-    expect(await loadRedisCheckpoint(redis, 'availability.redis')).to.equal(
+    expect(await loadRedisCheckpoint(redis, keys, 'availability.redis')).to.equal(
       events.at(-1)?.checkpoint,
     );
   });
@@ -102,6 +107,7 @@ describe('Redis availability projection', function () {
       postgres: [availabilityProjection],
       redisProjections: [availabilityRedisProjection],
       redis,
+      redisKeys: keys,
       leaseRetryMs: 100,
       pollIntervalMs: 50,
     });
@@ -122,7 +128,7 @@ describe('Redis availability projection', function () {
     await server.start();
     // the checkpoint survived in Redis (AOF), so the catch-up starts there, not at the start
     await firstValueFrom(whenReady(redis).pipe(timeout(10_000)));
-    const resumedFrom = await loadRedisCheckpoint(redis, 'availability.redis');
+    const resumedFrom = await loadRedisCheckpoint(redis, keys, 'availability.redis');
     expect(resumedFrom, 'checkpoint kept in Redis').to.be.a('string');
     expect(comparePostgresCheckpoints(resumedFrom ?? '0:0', first)).to.be.at.least(0);
     expect((await runner.waitForPosition('availability.redis', second, 15_000)).reached).to.equal(
@@ -143,6 +149,7 @@ describe('Redis availability projection', function () {
         postgres: [{ ...availabilityProjection, name: 'availability-no-redis' }],
         redisProjections: [{ ...availabilityRedisProjection, name: 'availability.dead-redis' }],
         redis: dead,
+        redisKeys: keys,
         leaseRetryMs: 100,
         pollIntervalMs: 50,
         logger: {

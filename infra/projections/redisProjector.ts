@@ -15,8 +15,8 @@ import {
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { RedisChange, RedisProjection } from '../../projections/shared/projection.ts';
 import { StalledOnEventError } from '../subscribers/stalls.ts';
-import { subscribePostgres } from '../eventStore/postgres/subscription.ts';
-import type { ProjectorDeps } from './postgresProjector.ts';
+import type { RedisKeys } from '../redisKeys.ts';
+import { logOf, type ProjectorDeps } from './postgresProjector.ts';
 
 // Positions "<xid>:<gpos>" compared as (xid, gpos) pairs of unbounded integers:
 // Lua numbers are doubles, so digits are compared as strings (length first).
@@ -65,8 +65,6 @@ type Commander = ChainableCommander & {
   blProjectionCheckpoint(key: string, position: string): ChainableCommander;
 };
 
-export const redisCheckpointKey = (name: string): string => `projection:checkpoint:${name}`;
-
 /** The scripts as commands on this client (idempotent: defining twice is harmless). */
 export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands => {
   redis.defineCommand('blProjectionApply', { numberOfKeys: 1, lua: APPLY });
@@ -82,6 +80,7 @@ export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands
  */
 export const applyRedisBatch = async (
   redis: Redis,
+  keys: RedisKeys,
   projection: RedisProjection,
   events: readonly RecordedEvent[],
 ): Promise<Checkpoint | undefined> => {
@@ -90,15 +89,16 @@ export const applyRedisBatch = async (
     try {
       changes.push(projection.changesFor(event));
     } catch (error) {
-      await applyRedisChanges(redis, projection, events.slice(0, changes.length), changes);
+      await applyRedisChanges(redis, keys, projection, events.slice(0, changes.length), changes);
       throw new StalledOnEventError(event, error);
     }
   }
-  return applyRedisChanges(redis, projection, events, changes);
+  return applyRedisChanges(redis, keys, projection, events, changes);
 };
 
 const applyRedisChanges = async (
   redis: Redis,
+  keys: RedisKeys,
   projection: RedisProjection,
   events: readonly RecordedEvent[],
   changes: readonly (readonly RedisChange[])[],
@@ -111,7 +111,7 @@ const applyRedisChanges = async (
     for (const change of changes[i] ?? []) {
       const pairs = Object.entries(change.set).flat();
       pipeline.blProjectionApply(
-        change.key,
+        keys.readModel(change.key),
         event.checkpoint,
         String(pairs.length / 2),
         ...pairs,
@@ -119,7 +119,7 @@ const applyRedisChanges = async (
       );
     }
   });
-  pipeline.blProjectionCheckpoint(redisCheckpointKey(projection.name), last.checkpoint);
+  pipeline.blProjectionCheckpoint(keys.projectionCheckpoint(projection.name), last.checkpoint);
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);
   if (failed?.[0]) throw failed[0];
@@ -144,8 +144,10 @@ export const whenReady = (redis: Redis): Observable<void> =>
 
 export const loadRedisCheckpoint = async (
   redis: Redis,
+  keys: RedisKeys,
   name: string,
-): Promise<Checkpoint | undefined> => (await redis.get(redisCheckpointKey(name))) ?? undefined;
+): Promise<Checkpoint | undefined> =>
+  (await redis.get(keys.projectionCheckpoint(name))) ?? undefined;
 
 /**
  * Runs a Redis projection from the checkpoint kept in Redis itself: a Redis
@@ -156,26 +158,20 @@ export const loadRedisCheckpoint = async (
 export const projectRedis = (
   deps: Pick<
     ProjectorDeps,
-    'pool' | 'connectionString' | 'schema' | 'batchSize' | 'flushMs' | 'pollIntervalMs'
+    'pool' | 'connectionString' | 'schema' | 'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log'
   >,
   redis: Redis,
+  keys: RedisKeys,
   projection: RedisProjection,
 ): Observable<Checkpoint> =>
   whenReady(redis).pipe(
-    switchMap(() => loadRedisCheckpoint(redis, projection.name)),
+    switchMap(() => loadRedisCheckpoint(redis, keys, projection.name)),
     switchMap((start) =>
-      subscribePostgres(
-        {
-          pool: deps.pool,
-          connectionString: deps.connectionString,
-          schema: deps.schema,
-          subscriptionName: `projection:${projection.name}`,
-          ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
-        },
-        { ...(start === undefined ? {} : { from: start }), filter: projection.filter },
-      ),
+      logOf(deps).subscribe(`projection:${projection.name}`, start, projection.filter),
     ),
     bufferTime(deps.flushMs ?? 20, null, deps.batchSize ?? 500),
     filter((batch) => batch.length > 0),
-    concatMap((batch) => from(applyRedisBatch(redis, projection, batch).then((cp) => cp ?? ''))),
+    concatMap((batch) =>
+      from(applyRedisBatch(redis, keys, projection, batch).then((cp) => cp ?? '')),
+    ),
   );

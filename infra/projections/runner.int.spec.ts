@@ -125,7 +125,16 @@ describe('projection runner', function () {
     b.start();
     const head = slotEvents.at(-1)?.checkpoint ?? '';
     expect((await a.waitForPosition('leased', head, 10_000)).reached).to.equal(true);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // b has asked for the lease and been refused: its own lease connection ran the try and sits idle.
+    await until(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT 1 FROM pg_stat_activity
+          WHERE application_name = $1 AND pid <> $2 AND state = 'idle'
+            AND query LIKE 'SELECT pg_try_advisory_lock%'`,
+        [`booking-ledger-lease:${db.schema}:projection:leased`.slice(0, 63), firstPid],
+      );
+      return rows.length > 0;
+    });
     expect(b.leasesHeld()).to.deep.equal([]);
 
     await db.pool.query('SELECT pg_terminate_backend($1)', [firstPid]);

@@ -5,6 +5,7 @@ import {
   type Sql,
   type TableNames,
 } from '../../projections/shared/projection.ts';
+import { publishViews } from './publishViews.ts';
 import { inProjectionTransaction } from './transaction.ts';
 import type { Pool, Queryable } from '../postgres/pool.ts';
 
@@ -81,7 +82,17 @@ export const ensureLiveVersion = async (
   );
   const row = await readVersion(pool, projection.name);
   if (!row) throw new Error(`Projection ${projection.name} vanished from projection_versions.`);
-  await createVersionTables(pool, projection, row.liveVersion);
+  const names = await createVersionTables(pool, projection, row.liveVersion);
+  if (projection.views !== undefined) {
+    await inProjectionTransaction(pool, async (client) => {
+      await client.query(
+        "SELECT pg_advisory_xact_lock(20, hashtext(current_schema() || ':' || $1))",
+        [projection.name],
+      );
+      const live = await readVersion(client, projection.name);
+      if (live?.liveVersion === row.liveVersion) await publishViews(client, projection, names);
+    });
+  }
   return row.liveVersion;
 };
 

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineRoute } from '../../commands/shared/route.ts';
 import { bearer, postJson, startTestApp, TEST_REDIS_URL, type TestApp } from '../http/testing.ts';
+import { redisKeys } from '../redisKeys.ts';
 import { createRedisRateLimiter } from './rateLimiter.ts';
 
 const ping = defineRoute({
@@ -83,7 +84,7 @@ describe('rate limits (int)', () => {
         redis,
         logger,
         registry: new Registry(),
-        prefix: `test:${randomBytes(6).toString('hex')}:`,
+        keys: redisKeys(`test:${randomBytes(6).toString('hex')}:`),
       });
       const decisions = await Promise.all(
         Array.from({ length: 25 }, () => limiter.acquire('holds:partner-1', 10, 60)),
@@ -93,13 +94,13 @@ describe('rate limits (int)', () => {
     });
 
     it('slides: the previous window still counts, weighted by what is left of it', async () => {
-      const prefix = `test:${randomBytes(6).toString('hex')}:`;
-      const limiter = createRedisRateLimiter({ redis, logger, registry: new Registry(), prefix });
+      const keys = redisKeys(`test:${randomBytes(6).toString('hex')}:`);
+      const limiter = createRedisRateLimiter({ redis, logger, registry: new Registry(), keys });
       const [seconds] = await redis.time();
       const windowMs = 60_000;
       const index = Math.floor((Number(seconds) * 1000) / windowMs);
       // Pretend the previous window used the whole limit: little of it may have slid out yet.
-      await redis.hset(`${prefix}custom:k`, { w: index - 1, c: 10, p: 0 });
+      await redis.hset(keys.rateLimit('custom', 'k'), { w: index - 1, c: 10, p: 0 });
       const elapsedShare = ((Number(seconds) * 1000) % windowMs) / windowMs;
       const expectedAllowed = Math.max(0, Math.floor(10 - 10 * (1 - elapsedShare) - 0.0001));
       let allowed = 0;

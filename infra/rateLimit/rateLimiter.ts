@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import type { RateLimitDecision, RequestRateLimiter } from '../http/ports.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { RedisKeys } from '../redisKeys.ts';
 import { SLIDING_WINDOW_LUA } from './slidingWindow.ts';
 
 export interface WindowLimit {
@@ -24,12 +25,28 @@ export interface RateLimiter extends RequestRateLimiter {
   ): Promise<RateLimitDecision | undefined>;
 }
 
+/** Seed 001: 100 requests a minute per user (principal), 1000 a minute per IP. */
+export const DEFAULT_RATE_LIMITS = {
+  perPrincipal: { limit: 100, windowSeconds: 60 },
+  perIp: { limit: 1000, windowSeconds: 60 },
+} as const satisfies { perPrincipal: WindowLimit; perIp: WindowLimit };
+
+/**
+ * The principal's window: its own per-minute limit (an API key's override)
+ * when it has one, else the default.
+ */
+export const principalWindow = (
+  defaults: WindowLimit,
+  overridePerMinute: number | undefined,
+): WindowLimit =>
+  overridePerMinute === undefined ? defaults : { limit: overridePerMinute, windowSeconds: 60 };
+
 export interface RedisRateLimiterOptions {
   readonly redis: Redis;
   readonly logger: Logger;
   readonly registry: Registry;
-  /** Key prefix (default 'rl:'); tests use a unique one. */
-  readonly prefix?: string;
+  /** The install's Redis keys (tests use a unique prefix). */
+  readonly keys: RedisKeys;
   /** Default 100 per 60 s (seed 001). */
   readonly perPrincipal?: WindowLimit;
   /** Default 1000 per 60 s (seed 001). */
@@ -66,9 +83,8 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
  * every 10 s, so an outage does not flood the logs).
  */
 export const createRedisRateLimiter = (options: RedisRateLimiterOptions): RateLimiter => {
-  const prefix = options.prefix ?? 'rl:';
-  const perPrincipal = options.perPrincipal ?? { limit: 100, windowSeconds: 60 };
-  const perIp = options.perIp ?? { limit: 1000, windowSeconds: 60 };
+  const perPrincipal = options.perPrincipal ?? DEFAULT_RATE_LIMITS.perPrincipal;
+  const perIp = options.perIp ?? DEFAULT_RATE_LIMITS.perIp;
   const timeoutMs = options.timeoutMs ?? 100;
   const failOpen = getCounter(
     options.registry,
@@ -101,7 +117,7 @@ export const createRedisRateLimiter = (options: RedisRateLimiterOptions): RateLi
     let reply: unknown;
     try {
       reply = await withTimeout(
-        evaluate(`${prefix}${kind}:${subject}`, window.limit, window.windowSeconds * 1000),
+        evaluate(options.keys.rateLimit(kind, subject), window.limit, window.windowSeconds * 1000),
         timeoutMs,
       );
     } catch (error) {
@@ -128,7 +144,8 @@ export const createRedisRateLimiter = (options: RedisRateLimiterOptions): RateLi
 
   return {
     checkIp: (ip) => hit('ip', ip, perIp),
-    checkPrincipal: (principalId) => hit('principal', principalId, perPrincipal),
+    checkPrincipal: (principalId, overridePerMinute) =>
+      hit('principal', principalId, principalWindow(perPrincipal, overridePerMinute)),
     acquire: (key, limit, windowSeconds) => hit('custom', key, { limit, windowSeconds }),
   };
 };

@@ -19,12 +19,18 @@ import type { Pool } from '../postgres/pool.ts';
 import { createProjectionMonitor } from '../projections/projectionMonitor.ts';
 import { createLiveTableResolver } from '../projections/readSide.ts';
 import { toSql } from '../projections/versions.ts';
+import type { ProjectionLog } from '../projections/projectionLog.ts';
+import { keysFor, type RedisKeys } from '../redisKeys.ts';
 import { createRedisHotAvailability } from './redisHotAvailability.ts';
 
 export interface ReadSideOptions {
   readonly pool: Pool;
   /** Give it `enableOfflineQueue: false` (infra/redis.ts does) so a down Redis fails fast. */
   readonly redis: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
+  /** Where the log is read from (read-your-writes frontiers); default the PostgreSQL events table. */
+  readonly log?: ProjectionLog | undefined;
   /** Reads calendar streams (imported busy time has no read model of its own yet). */
   readonly store: Pick<EventStore, 'readStream'>;
   readonly clock: ReadClock;
@@ -50,6 +56,7 @@ const TABLES: Readonly<Record<ReadModelTable, PostgresProjection>> = {
  */
 export const createReadSide = (options: ReadSideOptions) => {
   const { pool, redis } = options;
+  const redisKeys = keysFor(redis, options.redisKeys, 'The read side');
   const resolvers = Object.fromEntries(
     Object.entries(TABLES).map(([base, projection]) => [
       base,
@@ -60,6 +67,8 @@ export const createReadSide = (options: ReadSideOptions) => {
     db: pool,
     checkpoints: getPostgresCheckpointStore(pool),
     redis,
+    redisKeys,
+    log: options.log,
     projections: [
       ...Object.values(TABLES).map((p) => ({
         name: p.name,
@@ -79,6 +88,7 @@ export const createReadSide = (options: ReadSideOptions) => {
   });
   const hot = createRedisHotAvailability({
     redis,
+    redisKeys,
     postgresCheckpoint: async () =>
       (await monitor.checkpointOf(availabilityProjection.name)).checkpoint,
     ...(options.redisCheckIntervalMs === undefined

@@ -3,10 +3,13 @@ import type { Checkpoint } from '../../commands/shared/eventStore.ts';
 import type { HotAvailability } from '../../queries/shared/ports.ts';
 import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.ts';
 import { loadRedisCheckpoint } from '../projections/redisProjector.ts';
+import { keysFor, type RedisKeys } from '../redisKeys.ts';
 
 export interface HotAvailabilityOptions {
   /** Absent: no Redis configured, every read goes to Postgres. */
   readonly redis: Redis | undefined;
+  /** The install's Redis keys; required with `redis`. */
+  readonly redisKeys?: RedisKeys | undefined;
   /** The Postgres availability projection's checkpoint, which Redis must keep up with. */
   postgresCheckpoint(): Promise<Checkpoint | undefined>;
   /** How often warmth is re-judged, ms. Default 500. */
@@ -28,6 +31,7 @@ export const createRedisHotAvailability = (
   options: HotAvailabilityOptions,
 ): HotAvailability & { start(): void; stop(): void } => {
   const { redis } = options;
+  const keys = keysFor(redis, options.redisKeys, 'Hot availability');
   const timeoutMs = options.readTimeoutMs ?? 250;
   let warm = false;
   let previous: Checkpoint | undefined;
@@ -35,9 +39,9 @@ export const createRedisHotAvailability = (
   let stopped = true;
 
   const judge = async (): Promise<boolean> => {
-    if (redis === undefined || redis.status !== 'ready') return false;
+    if (redis === undefined || keys === undefined || redis.status !== 'ready') return false;
     const [own, postgres] = await Promise.all([
-      loadRedisCheckpoint(redis, REDIS_PROJECTION),
+      loadRedisCheckpoint(redis, keys, REDIS_PROJECTION),
       options.postgresCheckpoint(),
     ]);
     const target = previous ?? postgres;
@@ -59,9 +63,9 @@ export const createRedisHotAvailability = (
 
   return {
     isWarm: () => warm,
-    readHashes: async (keys) => {
-      if (redis === undefined || !warm) return undefined;
-      const pipeline = redis.pipeline(keys.map((key) => ['hgetall', key]));
+    readHashes: async (logicalKeys) => {
+      if (redis === undefined || keys === undefined || !warm) return undefined;
+      const pipeline = redis.pipeline(logicalKeys.map((key) => ['hgetall', keys.readModel(key)]));
       let timeout: NodeJS.Timeout | undefined;
       const late = new Promise<undefined>((resolve) => {
         timeout = setTimeout(() => resolve(undefined), timeoutMs);

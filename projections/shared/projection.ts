@@ -47,6 +47,12 @@ export interface PostgresProjection {
   /** Idempotent DDL (CREATE … IF NOT EXISTS) for one version's tables. */
   createTables(names: TableNames): readonly string[];
   apply(sql: Sql, names: TableNames, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Views published in the install's analytics schema over the live version
+   * (view name → SELECT over `names`); republished whenever the live version
+   * changes. Only the analytics projection has them.
+   */
+  readonly views?: (names: TableNames) => Readonly<Record<string, string>>;
 }
 
 /**
@@ -55,6 +61,7 @@ export interface PostgresProjection {
  * applied position (compare-and-set in Lua), so redelivery changes nothing.
  */
 export interface RedisChange {
+  /** The read model's logical key; the runner puts it in the install's namespace. */
   readonly key: string;
   readonly set: Readonly<Record<string, string>>;
   readonly del: readonly string[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/shared/errors.ts';
 import { canAccess, type Principal } from '../../domain/access/principal.ts';
+import { positionSchema } from '../../commands/shared/httpSchemas.ts';
 import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { findBookings, type BookingKey, type BookingReadDeps, type BookingView } from './query.ts';
 
@@ -9,13 +10,7 @@ const READ_YOUR_WRITES_MS = 2_000;
 const ROLES = ['guest', 'vendor', 'partner', 'admin', 'auditor', 'analyst'] as const;
 
 const headers = z.object({
-  'x-min-position': z
-    .string()
-    .regex(
-      /^\d{1,20}:\d{1,20}$/,
-      'X-Min-Position is the "position" a write answered, e.g. 812:4031.',
-    )
-    .optional(),
+  'x-min-position': positionSchema.optional(),
 });
 const id = z.string().min(1).max(128);
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });

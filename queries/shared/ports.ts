@@ -20,7 +20,10 @@ export interface ReadClock {
 export interface HotAvailability {
   /** Whether reads should try Redis at all: connected and its projection caught up. */
   isWarm(): boolean;
-  /** The raw hashes in key order, or undefined when Redis failed to answer. */
+  /**
+   * The raw hashes in key order, or undefined when Redis failed to answer. Keys
+   * are the projection's logical keys; the adapter puts them in the install's namespace.
+   */
   readHashes(
     keys: readonly string[],
   ): Promise<readonly Readonly<Record<string, string>>[] | undefined>;

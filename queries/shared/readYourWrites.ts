@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positionSchema } from '../../commands/shared/httpSchemas.ts';
 import type { ProjectionPositions, ReadProjection, ReadSideDeps } from './ports.ts';
 
 /** How long a read waits for projections to reach the caller's `X-Min-Position` (issue 5). */
@@ -6,13 +7,7 @@ export const MIN_POSITION_WAIT_MS = 2_000;
 
 /** Validated like every other input: a bad header is a 400, never a silent fresh read. */
 export const minPositionHeaders = z.object({
-  'x-min-position': z
-    .string()
-    .regex(
-      /^\d{1,20}:\d{1,20}$/,
-      'X-Min-Position must be the "position" a write returned, "<transaction_id>:<global_position>".',
-    )
-    .optional(),
+  'x-min-position': positionSchema.optional(),
 });
 
 /** Where slot usage is read from; the answer is the same, only the speed differs. */

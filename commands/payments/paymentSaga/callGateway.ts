@@ -11,6 +11,7 @@ import {
   type PaymentMetadata,
   type PaymentOperation,
 } from '../paymentGateway.ts';
+import { VendorAccountMissingError } from './ports.ts';
 import type { PaymentSagaDeps } from './sagaDeps.ts';
 
 export type StepOutcome =
@@ -70,15 +71,18 @@ const call = async (
         vendorId: command.vendorId,
       });
       return `notified:${command.idempotencyKey}`;
-    case 'AuthorizeVendorDeposit':
+    case 'AuthorizeVendorDeposit': {
+      const deposit = await deps.accounts.vendorDepositPaymentMethod(saga.vendorId);
       return (
         await deps.gateway.authorize({
           ...key,
           amount: command.amount,
-          paymentMethod: await deps.accounts.vendorDepositPaymentMethod(saga.vendorId),
+          paymentMethod: deposit.paymentMethod,
+          ...(deposit.customerRef === undefined ? {} : { customerRef: deposit.customerRef }),
           metadata,
         })
       ).authorizationId;
+    }
     case 'AuthorizeRequester':
       return (
         await deps.gateway.authorize({
@@ -113,7 +117,10 @@ const call = async (
         await deps.gateway.transfer({
           ...key,
           amount: command.amount,
-          destinationAccount: await deps.accounts.vendorConnectedAccount(command.vendorId),
+          destinationAccount: await deps.accounts.vendorConnectedAccount(
+            command.vendorId,
+            saga.reservationId,
+          ),
           transferGroup: command.transferGroup,
           metadata,
         })
@@ -160,6 +167,7 @@ export const callGateway = async (
     if (error instanceof PaymentProviderUnavailableError)
       return { kind: 'failed', reason: error.message, retryable: true };
     if (
+      error instanceof VendorAccountMissingError ||
       error instanceof PaymentDeclinedError ||
       error instanceof PaymentInvalidRequestError ||
       error instanceof PaymentIdempotencyMismatchError

@@ -1,4 +1,5 @@
 import type { PaymentStep } from '../../../domain/payment/steps.ts';
+import { DomainError } from '../../../domain/shared/errors.ts';
 
 /**
  * What the payment saga needs from the outside world besides the log and the
@@ -12,10 +13,38 @@ import type { PaymentStep } from '../../../domain/payment/steps.ts';
  * (PaymentMethodProvided) and the saga authorizes with that.
  */
 export interface PaymentAccounts {
-  /** The vendor's payment method for the deposit authorization (seed 004 step 4). */
-  vendorDepositPaymentMethod(vendorId: string): Promise<string>;
-  /** The vendor's connected account that payouts are transferred to (Stripe `acct_…`). */
-  vendorConnectedAccount(vendorId: string): Promise<string>;
+  /**
+   * The vendor's own payment method for the deposit authorization (seed 004 step 4).
+   * @throws VendorAccountMissingError when the vendor has none.
+   */
+  vendorDepositPaymentMethod(vendorId: string): Promise<VendorDepositMethod>;
+  /**
+   * The vendor's connected account that payouts are transferred to (Stripe `acct_…`).
+   * @throws VendorAccountMissingError when the vendor has no active account; the
+   * refusal is remembered for `reservationId` so the payout is retried once it is.
+   */
+  vendorConnectedAccount(vendorId: string, reservationId: string): Promise<string>;
+}
+
+export interface VendorDepositMethod {
+  readonly paymentMethod: string;
+  /** Stripe customer the method is saved on (a saved `pm_…` is reusable only through it). */
+  readonly customerRef?: string;
+}
+
+/** The vendor has not set up what a payment step needs: final for this attempt, shown as its reason. */
+export class VendorAccountMissingError extends DomainError {
+  constructor(
+    readonly vendorId: string,
+    readonly missing: 'payout-account' | 'deposit-payment-method',
+    message: string,
+  ) {
+    super(
+      missing === 'payout-account' ? 'PAYOUT_ACCOUNT_MISSING' : 'DEPOSIT_PAYMENT_METHOD_MISSING',
+      message,
+      { vendorId, missing },
+    );
+  }
 }
 
 /** Tells a vendor about a request awaiting its confirmation (email, SMS, webhook). */
@@ -51,7 +80,7 @@ export interface SagaTimers {
   done(due: DueStep): Promise<void>;
 }
 
-/** Fixed accounts: the simulated gateway's demo default (any non-empty token works there). */
+/** Fixed accounts for saga test harnesses (any non-empty token works on the simulator); production uses the registry. */
 export const createStaticPaymentAccounts = (
   options: {
     readonly vendorDepositPaymentMethod?: string;
@@ -59,7 +88,7 @@ export const createStaticPaymentAccounts = (
   } = {},
 ): PaymentAccounts => ({
   vendorDepositPaymentMethod: () =>
-    Promise.resolve(options.vendorDepositPaymentMethod ?? 'pm_card_visa'),
+    Promise.resolve({ paymentMethod: options.vendorDepositPaymentMethod ?? 'pm_card_visa' }),
   vendorConnectedAccount: (vendorId) =>
     Promise.resolve(`${options.connectedAccountPrefix ?? 'acct_'}${vendorId}`),
 });

@@ -3,11 +3,17 @@ import fc from 'fast-check';
 import { ANY, NO_STREAM, type StreamAppend } from '../../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../../domain/shared/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../postgres/testing.ts';
-import { events, readAllUntil, sleep, streamIn, uniqueCategory } from '../contract/support.ts';
+import { events, readAllUntil, streamIn, uniqueCategory } from '../contract/support.ts';
 import { verifyChain } from '../hashChain.ts';
 import { getPostgresEventStore } from './postgresEventStore.ts';
 import { subscribePostgres } from './subscription.ts';
-import { collect, delay, writeEvents } from './subscriptionTesting.ts';
+import {
+  collect,
+  trackQueries,
+  waitUntil,
+  waitUntilAsleep,
+  writeEvents,
+} from './subscriptionTesting.ts';
 import { eventsChannel } from './subscriptionListener.ts';
 import { APPEND_EVENTS, toAppendParams } from './appendSql.ts';
 import type { EventStore, RecordedEvent } from '../../../commands/shared/eventStore.ts';
@@ -47,7 +53,11 @@ describe('Postgres append and delivery order', function () {
     ]);
     await db.pool.query(`
       CREATE FUNCTION slow_first_stream() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;
+      BEGIN
+        PERFORM set_config('application_name', 'slow-${category}', true);
+        PERFORM pg_sleep(0.3);
+        RETURN NEW;
+      END $$;
       CREATE TRIGGER slow_first_stream BEFORE UPDATE ON streams FOR EACH ROW
         WHEN (OLD.stream_name = '${first}') EXECUTE FUNCTION slow_first_stream();`);
     try {
@@ -55,7 +65,13 @@ describe('Postgres append and delivery order', function () {
         { stream: first, expectedRevision: ANY, events: events(1) },
         { stream: second, expectedRevision: ANY, events: events(1) },
       ]);
-      await sleep(100);
+      await waitUntil(async () => {
+        const { rows } = await db.pool.query(
+          'SELECT 1 FROM pg_stat_activity WHERE application_name = $1',
+          [`slow-${category}`],
+        );
+        return rows.length > 0;
+      }, 'the two-stream append is inside its first stream');
       await Promise.all([
         both,
         store.append([{ stream: second, expectedRevision: ANY, events: events(1) }]),
@@ -147,12 +163,14 @@ describe('Postgres append and delivery order', function () {
     const category = uniqueCategory();
     const stream = streamIn(category);
     await store.append([{ stream, expectedRevision: NO_STREAM, events: events(1) }]);
+    const reads = trackQueries(db.pool);
     const seen = collect(
       subscribePostgres(
         {
-          pool: db.pool,
+          pool: reads.pool,
           connectionString: db.connectionString,
           schema: db.schema,
+          subscriptionName: category,
           pollIntervalMs: 60_000,
         },
         { filter: { categories: [category] } },
@@ -160,7 +178,7 @@ describe('Postgres append and delivery order', function () {
     );
     try {
       await seen.waitFor(1);
-      await delay(300); // the LISTEN connection is up and the reader is asleep
+      await waitUntilAsleep(db.pool, reads, category);
       await store.append([{ stream, expectedRevision: 0, events: events(2) }]);
       await seen.waitFor(3, 5_000);
       expect(seen.events.map((event) => event.revision)).to.deep.equal([0, 1, 2]);
@@ -186,10 +204,10 @@ describe('Postgres append and delivery order', function () {
         values: toAppendParams([request], false),
       });
       expect(rows[0]?.outcome).to.equal('ok');
-      await delay(300);
-      expect(heard).to.deep.equal([]);
+      // Notifications reach a listener in commit order: once the raw insert's has
+      // arrived, one from the earlier append_events would have arrived before it.
       await writeEvents(db.pool, streamIn(uniqueCategory()), ['Raw']);
-      await delay(300);
+      await waitUntil(() => heard.length > 0, 'the raw insert notifies');
       expect(heard).to.deep.equal([eventsChannel(db.schema)]);
     } finally {
       listener.off('notification', onNotification);

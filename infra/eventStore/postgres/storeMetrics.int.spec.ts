@@ -9,7 +9,15 @@ import {
   SUBSCRIPTION_LAST_POSITION,
 } from './storeMetrics.ts';
 import { subscribePostgres } from './subscription.ts';
-import { appendRaw, collect, delay, writeEvents } from './subscriptionTesting.ts';
+import {
+  appendRaw,
+  collect,
+  delay,
+  trackQueries,
+  waitUntil,
+  waitUntilAsleep,
+  writeEvents,
+} from './subscriptionTesting.ts';
 
 const gaugeValues = async (registry: Registry, name: string) => {
   const metric = registry.getSingleMetric(name);
@@ -31,10 +39,14 @@ describe('Event store metrics', () => {
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
+      const began = Date.now();
       await appendRaw(client, `open${randomBytes(4).toString('hex')}-1`, ['Held']);
-      await delay(1_200);
-      const [open] = await gaugeValues(registry, OLDEST_OPEN_TRANSACTION_AGE);
-      expect(open?.value).to.be.at.least(1.2);
+      let age = 0;
+      await waitUntil(async () => {
+        age = (await gaugeValues(registry, OLDEST_OPEN_TRANSACTION_AGE))[0]?.value ?? 0;
+        return age >= 1;
+      }, 'the oldest open transaction is reported at least a second old');
+      expect(age).to.be.at.most((Date.now() - began) / 1000 + 0.5);
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -46,17 +58,19 @@ describe('Event store metrics', () => {
   it('reports a subscription’s lag and last delivered position, and forgets it on unsubscribe', async () => {
     const registry = new Registry();
     const cat = `m${randomBytes(4).toString('hex')}`;
+    const subscription = `metrics-${cat}`;
     const first = await writeEvents(db.pool, `${cat}-1`, ['A', 'B']);
+    const reads = trackQueries(db.pool);
     // No NOTIFY reaches a wrong channel and polling waits a minute: the
     // subscription stays put after catching up, so lag can be observed.
     const seen = collect(
       subscribePostgres(
         {
-          pool: db.pool,
+          pool: reads.pool,
           connectionString: db.connectionString,
           schema: 'elsewhere',
           registry,
-          subscriptionName: 'metrics',
+          subscriptionName: subscription,
           pollIntervalMs: 60_000,
         },
         { filter: { categories: [cat] } },
@@ -64,7 +78,8 @@ describe('Event store metrics', () => {
     );
     try {
       await seen.waitFor(2);
-      await delay(300); // past the LISTEN connection's wake-up after connecting
+      // The reader sleeps a minute from here, so what follows is only counted as lag.
+      await waitUntilAsleep(db.pool, reads, subscription);
       await writeEvents(db.pool, `${cat}-1`, ['C', 'D', 'E']);
       await writeEvents(db.pool, `other${cat}-1`, ['NotCounted']);
       // Lag counts events below the visibility fence: a transaction open elsewhere on the
@@ -74,10 +89,10 @@ describe('Event store metrics', () => {
         await delay(50);
         lag = await gaugeValues(registry, SUBSCRIPTION_LAG);
       }
-      expect(lag).to.deep.equal([{ value: 3, labels: { subscription: 'metrics' } }]);
+      expect(lag).to.deep.equal([{ value: 3, labels: { subscription } }]);
       const position = await gaugeValues(registry, SUBSCRIPTION_LAST_POSITION);
       expect(position).to.deep.equal([
-        { value: Number(seen.events[1]!.globalPosition), labels: { subscription: 'metrics' } },
+        { value: Number(seen.events[1]!.globalPosition), labels: { subscription } },
       ]);
       expect(seen.events.map((e) => e.eventId)).to.deep.equal(first.map((e) => e.eventId));
     } finally {

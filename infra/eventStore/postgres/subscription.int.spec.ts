@@ -14,6 +14,10 @@ import {
   appendRaw,
   collect,
   delay,
+  trackQueries,
+  waitForListener,
+  waitUntil,
+  waitUntilAsleep,
   writeEvents,
   type WrittenEvent,
 } from './subscriptionTesting.ts';
@@ -44,12 +48,15 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
       ...(await writeEvents(db.pool, `${cat}-a`, ['A', 'B'])),
       ...(await writeEvents(db.pool, `${cat}-b`, ['C', 'D', 'E'])),
     ];
+    const reads = trackQueries(db.pool);
     const seen = collect(
-      subscribePostgres(deps({ pollIntervalMs: 60_000 }), { filter: { categories: [cat] } }),
+      subscribePostgres(deps({ pool: reads.pool, pollIntervalMs: 60_000, subscriptionName: cat }), {
+        filter: { categories: [cat] },
+      }),
     );
     try {
       await seen.waitFor(5);
-      await delay(300); // the LISTEN connection is up and the reader is asleep
+      await waitUntilAsleep(db.pool, reads, cat);
       const live = await writeEvents(db.pool, `${cat}-a`, ['F', 'G', 'H']);
       await seen.waitFor(8, 5_000);
       expect(ids(seen.events)).to.deep.equal(ids([...before, ...live]));
@@ -62,12 +69,13 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
     const cat = uniqueCategory();
     // A wrong schema only changes the channel listened on: reads still use the pool.
     const seen = collect(
-      subscribePostgres(deps({ schema: 'no_such_schema', pollIntervalMs: 100 }), {
-        filter: { categories: [cat] },
-      }),
+      subscribePostgres(
+        deps({ schema: 'no_such_schema', pollIntervalMs: 100, subscriptionName: cat }),
+        { filter: { categories: [cat] } },
+      ),
     );
     try {
-      await delay(200);
+      await waitForListener(db.pool, cat);
       const written = await writeEvents(db.pool, `${cat}-1`, ['A', 'B']);
       await seen.waitFor(2, 5_000);
       expect(ids(seen.events)).to.deep.equal(ids(written));
@@ -89,8 +97,10 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
     const seen = collect(subscribePostgres(deps(), { filter }));
     try {
       await seen.waitFor(3);
-      await delay(200);
-      expect(ids(seen.events)).to.deep.equal(expected);
+      // Delivery follows the log: once a later event arrives, nothing filtered out can still come.
+      const [sentinel] = await writeEvents(db.pool, `${catB}-2`, ['Kept']);
+      await seen.waitFor(4);
+      expect(ids(seen.events)).to.deep.equal([...expected, sentinel!.eventId]);
     } finally {
       seen.subscription.unsubscribe();
     }
@@ -116,8 +126,9 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
     const seen = collect(subscribePostgres(deps(), { from: third, filter: { categories: [cat] } }));
     try {
       await seen.waitFor(3);
-      await delay(200);
-      expect(ids(seen.events)).to.deep.equal(ids(written.slice(3)));
+      const sentinel = await writeEvents(db.pool, `${cat}-2`, ['Z']);
+      await seen.waitFor(4);
+      expect(ids(seen.events)).to.deep.equal(ids([...written.slice(3), ...sentinel]));
     } finally {
       seen.subscription.unsubscribe();
     }
@@ -155,6 +166,7 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
       const others: WrittenEvent[] = [];
       for (let i = 0; i < 3; i += 1)
         others.push(...(await writeEvents(db.pool, `${cat}-other${i}`, ['Other'])));
+      // An observation window, not a wait: about eight polls must all come back empty.
       await delay(800);
       expect(
         seen.events,
@@ -164,8 +176,9 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
 
       await client.query('COMMIT');
       await seen.waitFor(4, 10_000);
-      await delay(300);
-      expect(ids(seen.events)).to.deep.equal(ids([...early, ...others]));
+      const sentinel = await writeEvents(db.pool, `${cat}-after`, ['After']);
+      await seen.waitFor(5, 10_000);
+      expect(ids(seen.events)).to.deep.equal(ids([...early, ...others, ...sentinel]));
     } finally {
       client.release();
       seen.subscription.unsubscribe();
@@ -217,7 +230,7 @@ describe('Postgres subscriptions (subscribePostgres, readAllPostgres)', () => {
 
   it('rejects a malformed checkpoint through the observable', async () => {
     const seen = collect(subscribePostgres(deps(), { from: 'not-a-checkpoint' }));
-    await delay(10);
+    await waitUntil(() => seen.error() !== undefined, 'the subscription fails');
     expect(seen.error()?.message).to.match(/Invalid checkpoint "not-a-checkpoint"/);
   });
 

@@ -97,3 +97,89 @@ export const collect = (source: Observable<RecordedEvent>): Collector => {
 
 export const delay = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 20 ms until it holds; rejects naming `what` after `timeoutMs`. */
+export const waitUntil = async (
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Not reached within ${timeoutMs} ms: ${what}.`);
+    await delay(20);
+  }
+};
+
+/**
+ * Waits until the LISTEN connection of subscription `name` (its
+ * application_name in pg_stat_activity) has run its LISTEN and sits idle.
+ */
+export const waitForListener = (pool: Pool, name: string): Promise<void> =>
+  waitUntil(async () => {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE application_name = $1 AND state = 'idle' AND query ILIKE 'LISTEN %'`,
+      [`booking-ledger-subscription:${name}`.slice(0, 63)],
+    );
+    return (rows[0]?.n ?? 0) > 0;
+  }, `the LISTEN connection of subscription ${name}`);
+
+export interface TrackedPool {
+  /** The pool to hand to a subscription; every `query` through it is counted. */
+  readonly pool: Pool;
+  /** Queries that have settled. */
+  settled(): number;
+  /** Queries still running. */
+  inFlight(): number;
+}
+
+/** Wraps a pool so a test can see when a subscription's reads ran and whether one is running. */
+export const trackQueries = (pool: Pool): TrackedPool => {
+  let settled = 0;
+  let running = 0;
+  const query = (...args: unknown[]): unknown => {
+    running += 1;
+    const done = (): void => {
+      running -= 1;
+      settled += 1;
+    };
+    const result = (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    return result.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
+  };
+  const tracked = new Proxy(pool, {
+    get: (target, property) => {
+      if (property === 'query') return query;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
+    },
+  });
+  return { pool: tracked, settled: () => settled, inFlight: () => running };
+};
+
+/**
+ * Waits until subscription `name`, reading through `reads`, sleeps: its LISTEN
+ * connection is up and both the catch-up step and the step that connection's
+ * wake-up starts (two queries each) have settled. From then on only a NOTIFY
+ * (or the poll interval) makes it read again.
+ */
+export const waitUntilAsleep = async (
+  pool: Pool,
+  reads: TrackedPool,
+  name: string,
+): Promise<void> => {
+  await waitForListener(pool, name);
+  await waitUntil(
+    () => reads.settled() >= 4 && reads.inFlight() === 0,
+    `subscription ${name} read after its LISTEN wake-up`,
+  );
+};

@@ -146,6 +146,13 @@ const attempt = async <T>(
     await client.query('RELEASE SAVEPOINT simulated_effect');
     return { outcome: 'succeeded', response };
   } catch (error) {
+    if (error instanceof PaymentDeclinedError) {
+      await client.query('ROLLBACK TO SAVEPOINT simulated_effect');
+      return {
+        outcome: 'failed',
+        response: { error: 'declined', declineCode: error.declineCode, message: error.message },
+      };
+    }
     if (!(error instanceof PaymentInvalidRequestError)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT simulated_effect');
     return {

@@ -1,4 +1,5 @@
 import {
+  PaymentDeclinedError,
   PaymentInvalidRequestError,
   type AuthorizeRequest,
   type Authorization,
@@ -12,6 +13,7 @@ import {
 import type { Money } from '../../../domain/shared/money.ts';
 import type { Queryable } from '../../postgres/pool.ts';
 import { idFromKey } from '../requestHash.ts';
+import { DECLINING_TEST_CARDS } from '../testCards.ts';
 
 /**
  * The simulated provider's state: the effects behind each gateway call and the
@@ -103,6 +105,14 @@ export const insertAuthorization = async (
   db: Queryable,
   request: AuthorizeRequest,
 ): Promise<Authorization> => {
+  const declineCode = DECLINING_TEST_CARDS[request.paymentMethod];
+  if (declineCode !== undefined) {
+    throw new PaymentDeclinedError(
+      'authorize',
+      declineCode,
+      `The simulated provider declined test card ${request.paymentMethod} (${declineCode}).`,
+    );
+  }
   const id = idFromKey('pi_sim', request.idempotencyKey);
   const { metadata } = request;
   await db.query(

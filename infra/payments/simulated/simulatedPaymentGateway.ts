@@ -15,6 +15,7 @@ import {
   insertTransfer,
   refundCapture,
 } from './providerState.ts';
+import { listSimulatedPayments, retrieveSimulatedPayment } from './providerView.ts';
 
 /** One effect the simulated provider applied, as `listOperations` reports it. */
 export interface SimulatedOperation {
@@ -167,6 +168,10 @@ export const getSimulatedPaymentGateway = (
         effect: (client) => insertTransfer(client, request),
       });
     },
+
+    retrievePayment: (authorizationId) => retrieveSimulatedPayment(pool, authorizationId),
+
+    listPayments: (query) => listSimulatedPayments(pool, query),
 
     listOperations: async (reservationId) => {
       const { rows } = await pool.query<{

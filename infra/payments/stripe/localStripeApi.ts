@@ -1,3 +1,4 @@
+import { DECLINING_TEST_CARDS } from '../testCards.ts';
 import { integerParam, stringMapParam, stringParam, type FormObject } from './localStripeForm.ts';
 
 /**
@@ -33,14 +34,6 @@ interface PaymentIntent {
   created: number;
 }
 
-/** Test payment methods that Stripe declines, with their decline codes. */
-const DECLINING_CARDS: Readonly<Record<string, string>> = {
-  pm_card_chargeDeclined: 'generic_decline',
-  pm_card_chargeDeclinedInsufficientFunds: 'insufficient_funds',
-  pm_card_chargeDeclinedFraudulent: 'fraudulent',
-  pm_card_chargeDeclinedExpiredCard: 'expired_card',
-};
-
 const ok = (body: unknown): ApiResult => ({ status: 200, body, saved: true });
 const failure = (status: number, error: Record<string, unknown>, saved = true): ApiResult => ({
   status,
@@ -62,6 +55,11 @@ const noSuch = (kind: string, id: string, param: string): ApiResult =>
 export const createLocalStripeApi = () => {
   const intents = new Map<string, PaymentIntent>();
   const refunded = new Map<string, number>();
+  const refunds: Record<string, unknown>[] = [];
+  const transfers: Record<string, unknown>[] = [];
+  const accounts = new Map<string, Record<string, unknown>>();
+  const list = (url: string, data: unknown[]): ApiResult =>
+    ok({ object: 'list', url, has_more: false, data });
   let counter = 0;
   const nextId = (prefix: string): string =>
     `${prefix}_local${String((counter += 1)).padStart(8, '0')}`;
@@ -109,7 +107,7 @@ export const createLocalStripeApi = () => {
       };
       intents.set(intent.id, intent);
       if (!confirm || paymentMethod === null) return ok(intent);
-      const declineCode = DECLINING_CARDS[paymentMethod];
+      const declineCode = DECLINING_TEST_CARDS[paymentMethod];
       const charge = nextId('ch');
       intent.latest_charge = charge;
       if (declineCode !== undefined) {
@@ -210,7 +208,7 @@ export const createLocalStripeApi = () => {
         );
       }
       refunded.set(id, (refunded.get(id) ?? 0) + amount);
-      return ok({
+      const refund = {
         id: nextId('re'),
         object: 'refund',
         amount,
@@ -220,7 +218,9 @@ export const createLocalStripeApi = () => {
         status: 'succeeded',
         metadata: stringMapParam(params, 'metadata'),
         created: now(),
-      });
+      };
+      refunds.unshift(refund);
+      return ok(refund);
     },
 
     createTransfer: (params: FormObject): ApiResult => {
@@ -232,7 +232,7 @@ export const createLocalStripeApi = () => {
       if (destination === undefined) return missingParam('destination');
       if (!destination.startsWith('acct_'))
         return noSuch('destination', destination, 'destination');
-      return ok({
+      const transfer = {
         id: nextId('tr'),
         object: 'transfer',
         amount,
@@ -244,7 +244,95 @@ export const createLocalStripeApi = () => {
         reversed: false,
         livemode: false,
         created: now(),
+      };
+      transfers.unshift(transfer);
+      return ok(transfer);
+    },
+
+    createAccount: (params: FormObject): ApiResult => {
+      const account = {
+        id: nextId('acct'),
+        object: 'account',
+        type: stringParam(params, 'type') ?? 'standard',
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        metadata: stringMapParam(params, 'metadata'),
+        created: now(),
+      };
+      accounts.set(account.id, account);
+      return ok(account);
+    },
+
+    retrieveAccount: (id: string): ApiResult => {
+      const account = accounts.get(id);
+      return account ? ok(account) : noSuch('account', id, 'account');
+    },
+
+    createAccountLink: (params: FormObject): ApiResult => {
+      const account = stringParam(params, 'account');
+      if (account === undefined) return missingParam('account');
+      for (const name of ['type', 'refresh_url', 'return_url'])
+        if (stringParam(params, name) === undefined) return missingParam(name);
+      if (!accounts.has(account)) return noSuch('account', account, 'account');
+      return ok({
+        object: 'account_link',
+        created: now(),
+        expires_at: now() + 300,
+        url: `https://connect.stripe.test/setup/e/${account}/${nextId('link')}`,
       });
+    },
+
+    /** Test hook: the vendor finished Stripe's hosted onboarding. */
+    completeOnboarding: (id: string): void => {
+      const account = accounts.get(id);
+      if (!account) throw new Error(`no account ${id}`);
+      Object.assign(account, {
+        charges_enabled: true,
+        payouts_enabled: true,
+        details_submitted: true,
+      });
+    },
+
+    /** Supports the one query form the adapter sends: `metadata['key']:'value'`. */
+    searchPaymentIntents: (params: FormObject): ApiResult => {
+      const query = stringParam(params, 'query');
+      if (query === undefined) return missingParam('query');
+      const match = /^metadata\['([^']+)'\]:'((?:[^'\\]|\\.)*)'$/.exec(query);
+      if (!match?.[1] || match[2] === undefined) {
+        return invalid(`The local Stripe double cannot parse the search query ${query}.`, {
+          code: 'parameter_invalid',
+          param: 'query',
+        });
+      }
+      const [, key, raw] = match;
+      const value = raw.replaceAll(/\\(.)/g, '$1');
+      const data = [...intents.values()]
+        .filter((intent) => intent.metadata[key] === value)
+        .reverse();
+      return ok({
+        object: 'search_result',
+        url: '/v1/payment_intents/search',
+        has_more: false,
+        next_page: null,
+        data,
+      });
+    },
+
+    listRefunds: (params: FormObject): ApiResult => {
+      const intent = stringParam(params, 'payment_intent');
+      return list(
+        '/v1/refunds',
+        refunds.filter((r) => intent === undefined || r['payment_intent'] === intent),
+      );
+    },
+
+    listTransfers: (params: FormObject): ApiResult => {
+      const group = stringParam(params, 'transfer_group');
+      return list(
+        '/v1/transfers',
+        transfers.filter((t) => group === undefined || t['transfer_group'] === group),
+      );
     },
   };
 };

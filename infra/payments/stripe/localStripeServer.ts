@@ -11,7 +11,9 @@ import { parseStripeForm, type FormObject } from './localStripeForm.ts';
  * `host`/`port`/`protocol: 'http'`:
  *
  *   POST /v1/payment_intents, /v1/payment_intents/:id/capture, /v1/payment_intents/:id/cancel,
- *   GET /v1/payment_intents/:id, POST /v1/refunds, POST /v1/transfers.
+ *   GET /v1/payment_intents/:id, POST /v1/refunds, POST /v1/transfers,
+ *   GET /v1/payment_intents/search (metadata queries), GET /v1/refunds, GET /v1/transfers,
+ *   POST /v1/accounts, GET /v1/accounts/:id, POST /v1/account_links (Connect onboarding).
  *
  * Stripe's idempotency: a key (per API key) replays the first saved status and
  * body with `Idempotent-Replayed: true`; reused with another method, path or
@@ -26,6 +28,8 @@ export interface LocalStripeServer {
   delayNext(rule: InjectedDelay): void;
   /** Every request received, in order. */
   requests(): readonly RecordedRequest[];
+  /** A connected account finishes Stripe-hosted onboarding: payouts become enabled. */
+  completeOnboarding(accountId: string): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,14 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
   const route = (method: string, path: string, params: FormObject): ApiResult => {
     const intent = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path);
     if (method === 'POST' && path === '/v1/payment_intents') return api.createPaymentIntent(params);
+    if (method === 'GET' && path === '/v1/payment_intents/search')
+      return api.searchPaymentIntents(params);
+    if (method === 'GET' && path === '/v1/refunds') return api.listRefunds(params);
+    const account = /^\/v1\/accounts\/([^/]+)$/.exec(path)?.[1];
+    if (method === 'POST' && path === '/v1/accounts') return api.createAccount(params);
+    if (method === 'GET' && account !== undefined) return api.retrieveAccount(account);
+    if (method === 'POST' && path === '/v1/account_links') return api.createAccountLink(params);
+    if (method === 'GET' && path === '/v1/transfers') return api.listTransfers(params);
     if (method === 'GET' && intent?.[1] && !intent[2]) return api.retrievePaymentIntent(intent[1]);
     if (method === 'POST' && intent?.[1] && intent[2] === 'capture')
       return api.capturePaymentIntent(intent[1], params);
@@ -109,8 +121,10 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
     response: http.ServerResponse,
   ): Promise<void> => {
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const params = parseStripeForm(await readBody(request));
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const body = await readBody(request);
+    const params = parseStripeForm(method === 'GET' ? url.search.slice(1) : body);
     const key = request.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' && method === 'POST' ? key : undefined;
     const headers: Record<string, string> = {
@@ -219,6 +233,7 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
     failNext: (rule) => failures.push(rule),
     delayNext: (rule) => delays.push(rule),
     requests: () => [...log],
+    completeOnboarding: (accountId) => api.completeOnboarding(accountId),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

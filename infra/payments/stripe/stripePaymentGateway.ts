@@ -4,6 +4,8 @@ import {
   type PaymentGateway,
   type PaymentMetadata,
   type PaymentOperation,
+  type ProviderPayment,
+  type ProviderTransfer,
 } from '../../../commands/payments/paymentGateway.ts';
 import type { Money } from '../../../domain/shared/money.ts';
 import { toPaymentError } from './stripeErrors.ts';
@@ -53,6 +55,53 @@ const toMoney = (amount: number, currency: string): Money => ({
 const idOf = (value: string | { id: string } | null, fallback: string): string =>
   value === null ? fallback : typeof value === 'string' ? value : value.id;
 
+/** Upper bound on objects read per list call: a booking has a handful. */
+const LIST_LIMIT = 1_000;
+
+const quoted = (value: string): string => value.replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+
+const STATUS: Readonly<Record<string, ProviderPayment['status']>> = {
+  requires_capture: 'authorized',
+  succeeded: 'captured',
+  canceled: 'cancelled',
+  requires_action: 'requires_action',
+  requires_confirmation: 'requires_action',
+  processing: 'requires_action',
+  requires_payment_method: 'failed',
+};
+
+const toProviderPayment = (
+  intent: Stripe.PaymentIntent,
+  refunds: readonly Stripe.Refund[],
+): ProviderPayment => {
+  const counted = refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled');
+  const reservationId = intent.metadata['reservation_id'];
+  return {
+    authorizationId: intent.id,
+    status: STATUS[intent.status] ?? 'failed',
+    amount: toMoney(intent.amount, intent.currency),
+    captured: toMoney(intent.amount_received, intent.currency),
+    captureId:
+      intent.status === 'succeeded' && intent.latest_charge !== null
+        ? idOf(intent.latest_charge, '')
+        : null,
+    refunded: toMoney(
+      counted.reduce((sum, r) => sum + r.amount, 0),
+      intent.currency,
+    ),
+    refunds: counted.map((r) => ({ refundId: r.id, amount: toMoney(r.amount, r.currency) })),
+    ...(reservationId === undefined ? {} : { reservationId }),
+  };
+};
+
+const toProviderTransfer = (transfer: Stripe.Transfer): ProviderTransfer => ({
+  transferId: transfer.id,
+  destinationAccount: idOf(transfer.destination, ''),
+  transferGroup: transfer.transfer_group ?? '',
+  amount: toMoney(transfer.amount, transfer.currency),
+  reversed: toMoney(transfer.amount_reversed, transfer.currency),
+});
+
 /**
  * The Stripe adapter (DESIGN.md "Payments"): manual-capture PaymentIntents,
  * refunds by PaymentIntent, Connect transfers grouped by booking reference. Every
@@ -75,6 +124,13 @@ export const getStripePaymentGateway = (stripe: Stripe): PaymentGateway => {
       throw toPaymentError(operation, idempotencyKey, error);
     }
   };
+
+  const refundsOf = (paymentIntent: string) =>
+    call('retrieve', '', () =>
+      stripe.refunds.list({ payment_intent: paymentIntent, limit: 100 }).autoPagingToArray({
+        limit: LIST_LIMIT,
+      }),
+    );
 
   return {
     authorize: async (request) => {
@@ -159,6 +215,30 @@ export const getStripePaymentGateway = (stripe: Stripe): PaymentGateway => {
         status: refund.status === 'succeeded' ? 'succeeded' : 'pending',
         amount: toMoney(refund.amount, refund.currency),
       };
+    },
+
+    retrievePayment: async (authorizationId) => {
+      const intent = await call('retrieve', '', () =>
+        stripe.paymentIntents.retrieve(authorizationId, {}, { maxNetworkRetries: 0 }),
+      );
+      return toProviderPayment(intent, await refundsOf(intent.id));
+    },
+
+    listPayments: async ({ reservationId, transferGroup }) => {
+      const intents = await call('retrieve', '', () =>
+        stripe.paymentIntents
+          .search({ query: `metadata['reservation_id']:'${quoted(reservationId)}'`, limit: 100 })
+          .autoPagingToArray({ limit: LIST_LIMIT }),
+      );
+      const payments = await Promise.all(
+        intents.map(async (intent) => toProviderPayment(intent, await refundsOf(intent.id))),
+      );
+      const transfers = await call('retrieve', '', () =>
+        stripe.transfers
+          .list({ transfer_group: transferGroup, limit: 100 })
+          .autoPagingToArray({ limit: LIST_LIMIT }),
+      );
+      return { payments, transfers: transfers.map(toProviderTransfer) };
     },
 
     transfer: async (request) => {

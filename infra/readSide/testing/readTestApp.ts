@@ -16,6 +16,7 @@ import { createAuthService } from '../../auth/authService.ts';
 import { ensureAdminApiKey } from '../../auth/credentialStore.ts';
 import { getPostgresEventStore } from '../../eventStore/postgres/postgresEventStore.ts';
 import { createHttpApp } from '../../http/app.ts';
+import { answerClientErrorsWithEnvelope } from '../../http/clientError.ts';
 import { createFastPathServer } from '../../http/fastPath.ts';
 import { createReadinessCheck } from '../../http/readiness.ts';
 import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
@@ -27,6 +28,7 @@ import {
   createUnlimitedRateLimiter,
   type WindowLimit,
 } from '../../rateLimit/rateLimiter.ts';
+import { redisKeys } from '../../redisKeys.ts';
 import { createReadSide } from '../readSide.ts';
 import { createOwnDatabase } from './ownDatabase.ts';
 
@@ -60,6 +62,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   await ownRedis.start();
   const runnerRedis = createFastFailRedis(ownRedis.port);
   const readRedis = createFastFailRedis(ownRedis.port);
+  const keys = redisKeys(`test:${randomBytes(6).toString('hex')}:`);
   const limiterRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   limiterRedis.on('error', () => undefined);
   const clock = createManualClock(options.start ?? '2026-12-01T09:00:00.000Z');
@@ -75,6 +78,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     postgres: POSTGRES_PROJECTIONS,
     redisProjections: REDIS_PROJECTIONS,
     redis: runnerRedis,
+    redisKeys: keys,
     flushMs: 5,
     pollIntervalMs: 50,
     leaseRetryMs: 100,
@@ -83,6 +87,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   const readSide = createReadSide({
     pool: db.pool,
     redis: readRedis,
+    redisKeys: keys,
     store,
     clock,
     redisCheckIntervalMs: 100,
@@ -108,7 +113,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
         redis: limiterRedis,
         logger,
         registry,
-        prefix: `test:${randomBytes(6).toString('hex')}:rl:`,
+        keys,
         perIp: options.perIp ?? { limit: 1_000_000, windowSeconds: 60 },
         perPrincipal: { limit: 1_000_000, windowSeconds: 60 },
       });
@@ -123,6 +128,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     readiness: createReadinessCheck({ db: db.pool, redis: readRedis }),
   });
   const expressServer = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithEnvelope(expressServer, logger);
   await once(expressServer, 'listening');
   const fastServer = createFastPathServer(app, fastReadRoutes(readRoutes), {
     auth,
@@ -143,6 +149,7 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
     logs,
     redis: ownRedis,
     readRedis,
+    redisKeys: keys,
     hot: readSide.deps.hot,
     /** A fresh partner API key. */
     createPartnerKey: async (partnerId = `partner-${randomUUID().slice(0, 8)}`) => {

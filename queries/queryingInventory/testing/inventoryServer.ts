@@ -22,6 +22,7 @@ export const startInventoryServer = async (app: ReadTestApp) => {
   const readSide = createReadSide({
     pool: app.db.pool,
     redis: app.readRedis,
+    redisKeys: app.redisKeys,
     store: app.store,
     clock: app.clock,
     redisCheckIntervalMs: 100,
