@@ -16,6 +16,7 @@ import {
 } from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
+import { createStallStore } from './subscribers/stalls.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
 import { parseRoles } from './composition/roles.ts';
@@ -94,6 +95,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     log: log.projectionLog,
     registry,
     logger,
+    stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
   });
   if (roles.has('projector')) projections.start();
   const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
@@ -103,6 +105,8 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         checkpoints: getPostgresCheckpointStore(pool),
         leaseConnectionString: database.connectionString,
         leaseScope: database.schema,
+        stalls: createStallStore(pool),
+        stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;

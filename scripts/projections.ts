@@ -6,6 +6,7 @@ import { createLogger } from '../infra/observability/logger.ts';
 import { checksumProjection } from '../infra/projections/checksum.ts';
 import { createProjectionMonitor } from '../infra/projections/projectionMonitor.ts';
 import { rebuildProjection } from '../infra/projections/rebuild.ts';
+import { createStallStore, describeStall } from '../infra/subscribers/stalls.ts';
 import { ensureLiveVersion, readVersion } from '../infra/projections/versions.ts';
 import { runCli } from './runCli.ts';
 
@@ -29,9 +30,11 @@ await runCli(async () => {
   const checkpoints = getPostgresCheckpointStore(database.pool);
   try {
     if (command === 'status') {
+      const stalls = createStallStore(database.pool);
       const monitor = createProjectionMonitor({
         db: database.pool,
         checkpoints,
+        stalls,
         projections: POSTGRES_PROJECTIONS.map((p) => ({
           name: p.name,
           filter: p.filter,
@@ -44,8 +47,14 @@ await runCli(async () => {
           `${status.name.padEnd(14)} live v${status.liveVersion ?? '-'}` +
             `${version?.buildingVersion ? ` (building v${version.buildingVersion})` : ''}` +
             `  checkpoint ${status.checkpoint ?? 'none'}` +
-            `  lag ${status.lag.events} events / ${status.lag.seconds.toFixed(1)} s\n`,
+            `  lag ${status.lag.events} events / ${status.lag.seconds.toFixed(1)} s` +
+            `${status.stall ? `\n  STALLED ${describeStall(status.stall)}` : ''}\n`,
         );
+      }
+      const names = new Set(POSTGRES_PROJECTIONS.map((p) => p.name));
+      for (const stall of await stalls.list()) {
+        if (!names.has(stall.subscriber))
+          process.stdout.write(`${stall.subscriber.padEnd(14)} STALLED ${describeStall(stall)}\n`);
       }
       return;
     }

@@ -5,7 +5,7 @@ import { RESERVATION_EVENTS } from '../reservation/events.ts';
 import { PAYMENT_SAGA_EVENTS } from '../payment/sagaEvents.ts';
 import { CALENDAR_EVENTS } from '../calendar/events.ts';
 import { BOOKING_REFERENCE_EVENTS } from '../reservation/bookingReferenceClaim.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { DomainError, ValidationError } from '../shared/errors.ts';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 
 /**
@@ -94,6 +94,46 @@ export const currentSchemaVersion = (type: string): number => {
   return registration.schemaVersion;
 };
 
+const issuesOf = (error: z.ZodError): string[] =>
+  error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+
+/**
+ * An event that its own schema refuses, stopped before it reaches the log
+ * (HTTP 422 EVENT_REJECTED): what the read side could not decode is never
+ * appended.
+ */
+export class EventRejectedError extends DomainError {
+  constructor(type: string, issues: readonly string[]) {
+    super(
+      'EVENT_REJECTED',
+      `The ${type} event this request would record does not match its schema (${issues.join('; ')}); nothing was recorded.`,
+      { type, issues },
+    );
+  }
+}
+
+/**
+ * Writes an event: validates `data` with the very schema `parseStoredEvent`
+ * reads it with (current version) and returns what to store. The one check on
+ * the append path; anything refused here would have been unreadable.
+ */
+export const encodeEvent = (
+  type: string,
+  data: unknown,
+): { schemaVersion: number; data: unknown } => {
+  const registration = REGISTRY.get(type);
+  if (!registration) throw new EventRejectedError(type, [`unknown event type "${type}"`]);
+  let parsed: ReturnType<z.ZodType['safeParse']>;
+  try {
+    parsed = registration.schema.safeParse(data);
+  } catch (error) {
+    // A refinement that throws instead of reporting an issue is still a refusal.
+    throw new EventRejectedError(type, [error instanceof Error ? error.message : String(error)]);
+  }
+  if (!parsed.success) throw new EventRejectedError(type, issuesOf(parsed.error));
+  return { schemaVersion: registration.schemaVersion, data: parsed.data };
+};
+
 /**
  * Reads a stored event: upcasts `data` from `schemaVersion` to the current
  * version, validates it with zod and returns the typed event. Unknown types,
@@ -135,7 +175,7 @@ export const parseStoredEvent = (
   }
   const parsed = registration.schema.safeParse(current);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = issuesOf(parsed.error);
     throw new ValidationError(
       `Stored event ${type} v${schemaVersion} does not match its schema: ${issues.join('; ')}.`,
       {

@@ -16,11 +16,15 @@ export const localDateSchema = z
   .refine(isLocalDate, 'Expected a calendar date as YYYY-MM-DD.');
 const localTime = z.string().refine(isLocalTime, 'Expected a local time as HH:mm (00:00–24:00).');
 
+// zod runs an object's refinement even when a field failed: compare only valid times.
+const bothLocalTimes = (r: { opens: string; closes: string }): boolean =>
+  isLocalTime(r.opens) && isLocalTime(r.closes);
+
 /** Open from `opens` to `closes` on the same local day; `closes` may be 24:00. */
 export const timeRangeSchema = z
   .object({ opens: localTime, closes: localTime })
   .refine(
-    (r) => minutesOfDay(r.opens) < minutesOfDay(r.closes),
+    (r) => !bothLocalTimes(r) || minutesOfDay(r.opens) < minutesOfDay(r.closes),
     'A time range must close after it opens.',
   );
 
@@ -28,7 +32,7 @@ export const weeklyHoursSchema = z.array(
   z
     .object({ day: z.enum(WEEKDAYS), opens: localTime, closes: localTime })
     .refine(
-      (r) => minutesOfDay(r.opens) < minutesOfDay(r.closes),
+      (r) => !bothLocalTimes(r) || minutesOfDay(r.opens) < minutesOfDay(r.closes),
       'Weekly hours must close after they open; split overnight hours at midnight.',
     ),
 );

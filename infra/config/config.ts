@@ -77,6 +77,8 @@ export const configSchema = z.object({
     .transform((value) => value === 'true'),
   /** Seed 004 "hold caps": most holds one partner may have active at once. */
   MAX_ACTIVE_HOLDS_PER_PARTNER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Longest wait between retries of a subscriber stalled on an event, ms (docs/operations.md). */
+  SUBSCRIBER_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Simulated gateway only: scripted failures for a demo, a JSON list of rules (docs/payments.md). */
   PAYMENT_SIMULATOR_SCRIPT: z.string().min(2).optional(),
   /** Seconds between payment reconciliation runs in the saga role (docs/payments.md); 0 turns the schedule off. */

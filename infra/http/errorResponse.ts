@@ -15,6 +15,7 @@ import {
   type ErrorDetails,
 } from '../../domain/shared/errors.ts';
 import { MoneyLimitExceededError } from '../../domain/shared/moneyLimits.ts';
+import { EventRejectedError } from '../../domain/events/registry.ts';
 
 /** Refusals that exist only at the HTTP boundary (413, 415, …); same envelope as the rest. */
 export class HttpError extends DomainError {
@@ -60,7 +61,7 @@ const statusOf = (error: DomainError): number => {
   if (error instanceof ConflictError || error instanceof IllegalStateError) return 409;
   if (error instanceof ConcurrencyError) return 409;
   if (error instanceof IdempotencyKeyReusedError) return 422;
-  if (error instanceof MoneyLimitExceededError) return 422;
+  if (error instanceof MoneyLimitExceededError || error instanceof EventRejectedError) return 422;
   if (error instanceof RateLimitedError) return 429;
   if (error instanceof UnavailableError) return 503;
   // A DomainError subclass this table does not know is still a refusal of the

@@ -63,5 +63,7 @@ export interface Idempotency {
 
 export interface Readiness {
   readonly ready: boolean;
+  /** Parts stopped on their own (a subscriber stalled on an event) while the instance still serves. */
+  readonly degraded?: readonly string[];
   readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly message?: string }>>;
 }

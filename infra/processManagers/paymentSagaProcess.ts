@@ -18,7 +18,9 @@ import { runDueStep } from '../../commands/payments/paymentSaga/runStep.ts';
 import type { PaymentSagaDeps } from '../../commands/payments/paymentSaga/sagaDeps.ts';
 import type { Checkpoint, EventStore } from '../../commands/shared/eventStore.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import { isTransientConnectionError } from '../eventStore/postgres/subscriptionRetry.ts';
 import { createAdvisoryLease } from '../projections/lease.ts';
+import { stallBackoffMs, StalledOnEventError, type StallStore } from '../subscribers/stalls.ts';
 
 export interface PaymentSagaProcessOptions {
   readonly store: EventStore;
@@ -33,6 +35,15 @@ export interface PaymentSagaProcessOptions {
   readonly timerPollMs?: number;
   /** Called with every error before the saga restarts (it always restarts, with backoff up to 5 s). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Where a stall is recorded when an event cannot be handled (it does not
+   * decode, or handling it keeps failing): the saga then retries that event
+   * with a backoff of `stallBaseBackoffMs` (default 1000) doubling up to
+   * `stallMaxBackoffMs` (default 60 000), and clears the stall once past it.
+   */
+  readonly stalls?: StallStore;
+  readonly stallBaseBackoffMs?: number;
+  readonly stallMaxBackoffMs?: number;
 }
 
 export interface RunningPaymentSaga {
@@ -51,6 +62,8 @@ export const startPaymentSaga = (
 ): RunningPaymentSaga => {
   const name = options.name ?? 'payment-saga';
   const checkpointName = `process:${name}`;
+  // A stall row left by an earlier run is cleared once the next event is handled.
+  let maybeStalled = true;
   const events = defer(async () => options.checkpoints.load(checkpointName)).pipe(
     switchMap((start) => {
       let last: Checkpoint | undefined = start;
@@ -60,9 +73,18 @@ export const startPaymentSaga = (
           concatMap((recorded) =>
             from(
               (async () => {
-                await handleSagaEvent(deps, recorded);
+                try {
+                  await handleSagaEvent(deps, recorded);
+                } catch (error) {
+                  if (isTransientConnectionError(error)) throw error;
+                  throw new StalledOnEventError(recorded, error);
+                }
                 await options.checkpoints.store(checkpointName, last, recorded.checkpoint);
                 last = recorded.checkpoint;
+                if (maybeStalled) {
+                  await options.stalls?.clear(name);
+                  maybeStalled = false;
+                }
               })(),
             ),
           ),
@@ -79,14 +101,20 @@ export const startPaymentSaga = (
       ),
     ),
   );
-  const withRestart = merge(events, timers).pipe(
-    retry({
-      delay: (error: unknown, count) => {
-        options.onError?.(error);
-        return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
-      },
-      resetOnSuccess: true,
-    }),
+  const restartDelay = (error: unknown, count: number) => {
+    options.onError?.(error);
+    if (!(error instanceof StalledOnEventError))
+      return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
+    maybeStalled = true;
+    const wait = stallBackoffMs(count, options.stallBaseBackoffMs, options.stallMaxBackoffMs);
+    const recorded = options.stalls?.record(name, error, count, wait).catch(() => undefined);
+    return from(recorded ?? Promise.resolve()).pipe(switchMap(() => timer(wait)));
+  };
+  // Events and parked steps restart apart: an event the saga is stalled on
+  // does not hold back the timers of sagas already running.
+  const withRestart = merge(
+    events.pipe(retry({ delay: restartDelay, resetOnSuccess: true })),
+    timers.pipe(retry({ delay: restartDelay, resetOnSuccess: true })),
   );
   const running =
     options.leaseConnectionString === undefined

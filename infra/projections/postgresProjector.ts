@@ -2,11 +2,57 @@ import type { Registry } from 'prom-client';
 import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
 import type { Checkpoint } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection } from '../../projections/shared/projection.ts';
-import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import {
+  CheckpointFromAnotherClusterError,
+  type PostgresCheckpointStore,
+} from '../eventStore/postgres/checkpointStore.ts';
 import { postgresProjectionLog, type ProjectionLog } from './projectionLog.ts';
 import type { Pool } from '../postgres/pool.ts';
+import { StalledOnEventError } from '../subscribers/stalls.ts';
 import { applyBatch } from './applyBatch.ts';
-import { checkpointName, createVersionTables, ensureLiveVersion } from './versions.ts';
+import { isTransientConnectionError } from '../eventStore/postgres/subscriptionRetry.ts';
+import type { RecordedEvent } from '../../commands/shared/eventStore.ts';
+import { ConcurrencyError } from '../../domain/shared/errors.ts';
+import {
+  checkpointName,
+  createVersionTables,
+  ensureLiveVersion,
+  ProjectionVersionSwappedError,
+} from './versions.ts';
+
+const isEventIndependent = (error: unknown): boolean =>
+  error instanceof ProjectionVersionSwappedError ||
+  error instanceof ConcurrencyError ||
+  error instanceof CheckpointFromAnotherClusterError ||
+  error instanceof StalledOnEventError ||
+  isTransientConnectionError(error);
+
+/**
+ * Applies a batch; when it fails for a reason that may lie in one of its
+ * events, applies them one by one so every event before the culprit commits
+ * and the culprit is named (StalledOnEventError). A lost connection or a
+ * version swap is rethrown as is.
+ */
+export const applyIsolating = async (
+  batch: readonly RecordedEvent[],
+  apply: (events: readonly RecordedEvent[]) => Promise<void>,
+): Promise<void> => {
+  try {
+    await apply(batch);
+    return;
+  } catch (error) {
+    if (isEventIndependent(error)) throw error;
+    if (batch.length === 1 && batch[0]) throw new StalledOnEventError(batch[0], error);
+  }
+  for (const event of batch) {
+    try {
+      await apply([event]);
+    } catch (error) {
+      if (isEventIndependent(error)) throw error;
+      throw new StalledOnEventError(event, error);
+    }
+  }
+};
 
 export interface ProjectorDeps {
   readonly pool: Pool;
@@ -68,16 +114,17 @@ export const projectPostgres = (
         filter((batch) => batch.length > 0),
         concatMap((batch) =>
           from(
-            applyBatch(
-              deps.pool,
-              deps.checkpoints,
-              { projection, version, tables, requireLive: true },
-              last,
-              batch,
-            ).then((next) => {
-              last = next;
-              return next ?? '';
-            }),
+            applyIsolating(batch, (events) =>
+              applyBatch(
+                deps.pool,
+                deps.checkpoints,
+                { projection, version, tables, requireLive: true },
+                last,
+                events,
+              ).then((next) => {
+                last = next;
+              }),
+            ).then(() => last ?? ''),
           ),
         ),
       );

@@ -10,6 +10,7 @@ import type { RedisKeys } from '../redisKeys.ts';
 import type { ProjectionLog } from './projectionLog.ts';
 import { loadRedisCheckpoint } from './redisProjector.ts';
 import { checkpointName, readVersion } from './versions.ts';
+import { describeStall, type Stall, type StallStore } from '../subscribers/stalls.ts';
 
 export interface MonitoredProjection {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface ProjectionStatus {
   readonly liveVersion: number | undefined;
   readonly checkpoint: Checkpoint | undefined;
   readonly lag: Lag;
+  /** Set while the projection is stopped on an event it cannot handle. */
+  readonly stall?: Stall;
 }
 
 export interface MonitorDeps {
@@ -37,6 +40,8 @@ export interface MonitorDeps {
   readonly projections: readonly MonitoredProjection[];
   /** A frontier that has not moved for this long while events wait is stalled, ms. Default 30 000. */
   readonly stallAfterMs?: number | undefined;
+  /** Subscribers stalled on an event (any process's): reported in status, readiness and metrics. */
+  readonly stalls?: StallStore | undefined;
 }
 
 /**
@@ -69,6 +74,36 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     }),
   };
 
+  if (deps.registry && deps.stalls) {
+    const stalls = deps.stalls;
+    // Read at every scrape from the stall table, so any process reports every subscriber.
+    const gauge = (name: string, help: string, value: (stall: Stall) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['subscriber'],
+        registers: deps.registry ? [deps.registry] : [],
+        async collect() {
+          const rows = await stalls.list().catch(() => undefined);
+          if (rows === undefined) return;
+          this.reset();
+          for (const row of rows) this.set({ subscriber: row.subscriber }, value(row));
+        },
+      });
+    gauge(
+      'subscriber_stalled',
+      'Subscribers (projections, the payment saga) stopped on an event they cannot handle: 1 while stalled.',
+      () => 1,
+    );
+    gauge(
+      'subscriber_stall_attempts',
+      'Attempts so far at the event a stalled subscriber is stopped on.',
+      (stall) => stall.attempts,
+    );
+  }
+  const stallsByName = async (): Promise<Map<string, Stall>> =>
+    new Map((await (deps.stalls?.list() ?? Promise.resolve([]))).map((s) => [s.subscriber, s]));
+
   const projectionOf = (name: string): MonitoredProjection => {
     const projection = byName.get(name);
     if (!projection) {
@@ -96,7 +131,10 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     return { version: row.liveVersion, checkpoint };
   };
 
-  const statusOf = async (projection: MonitoredProjection): Promise<ProjectionStatus> => {
+  const statusOf = async (
+    projection: MonitoredProjection,
+    stall?: Stall,
+  ): Promise<ProjectionStatus> => {
     const { version, checkpoint } = await checkpointOf(projection);
     const lag = await log.measureLag(projection.filter, checkpoint);
     const previous = seen.get(projection.name);
@@ -111,6 +149,7 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
       liveVersion: version,
       checkpoint,
       lag,
+      ...(stall ? { stall } : {}),
     };
   };
 
@@ -120,9 +159,10 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
     /** Observes every projection once: updates the lag gauges and the stall clock. */
     status: async (): Promise<ProjectionStatus[]> => {
       const out: ProjectionStatus[] = [];
+      const stalls = await stallsByName();
       for (const projection of deps.projections) {
         try {
-          out.push(await statusOf(projection));
+          out.push(await statusOf(projection, stalls.get(projection.name)));
         } catch (error) {
           if (projection.store === 'postgres') throw error;
         }
@@ -130,15 +170,39 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
       return out;
     },
 
+    /** Every stall recorded, projections' and other subscribers' (the payment saga's). */
+    stalls: async (): Promise<Stall[]> => [...(await stallsByName()).values()],
+
     /**
      * Not ready when a Postgres projection's frontier stayed put for
      * `stallAfterMs` while events wait for it. Redis projections are reported
-     * but never make the process unready: Redis is a cache.
+     * but never make the process unready: Redis is a cache. A subscriber
+     * stopped on an event it cannot handle is named with that event, and
+     * leaves the process ready but `degraded`: every other read model, the
+     * writes and the saga go on, and taking the instance out of rotation
+     * would stop them too.
      */
     projectionReadiness: async (): Promise<Readiness> => {
       const checks: Record<string, { ok: boolean; message?: string }> = {};
+      const degraded: string[] = [];
+      let ready = true;
+      let stalls = new Map<string, Stall>();
+      try {
+        stalls = await stallsByName();
+      } catch (error) {
+        checks['subscriber-stalls'] = {
+          ok: false,
+          message: error instanceof Error ? error.message : String(error),
+        };
+      }
       for (const projection of deps.projections) {
         const key = `projection:${projection.name}`;
+        const stall = stalls.get(projection.name);
+        if (stall) {
+          checks[key] = { ok: false, message: describeStall(stall) };
+          degraded.push(projection.name);
+          continue;
+        }
         try {
           const status = await statusOf(projection);
           const since = seen.get(projection.name)?.since ?? Date.now();
@@ -155,8 +219,14 @@ export const createProjectionMonitor = (deps: MonitorDeps) => {
             message: error instanceof Error ? error.message : String(error),
           };
         }
+        if (!checks[key].ok && projection.store === 'postgres') ready = false;
       }
-      return { ready: Object.values(checks).every((check) => check.ok), checks };
+      for (const stall of stalls.values()) {
+        if (byName.has(stall.subscriber)) continue;
+        checks[`subscriber:${stall.subscriber}`] = { ok: false, message: describeStall(stall) };
+        degraded.push(stall.subscriber);
+      }
+      return { ready, checks, ...(degraded.length > 0 ? { degraded } : {}) };
     },
 
     /**

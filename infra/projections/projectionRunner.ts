@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { EMPTY, type Observable, retry, Subscription, switchMap, tap, timer } from 'rxjs';
+import { EMPTY, from, type Observable, retry, Subscription, switchMap, tap, timer } from 'rxjs';
 import type { Checkpoint } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection, RedisProjection } from '../../projections/shared/projection.ts';
 import { getPostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
@@ -12,6 +12,7 @@ import { createProjectionMonitor, type ProjectionStatus } from './projectionMoni
 import { keysFor, type RedisKeys } from '../redisKeys.ts';
 import { projectRedis } from './redisProjector.ts';
 import { ProjectionVersionSwappedError } from './versions.ts';
+import { createStallStore, stallBackoffMs, StalledOnEventError } from '../subscribers/stalls.ts';
 
 export interface ProjectionRunnerOptions extends Pick<
   ProjectorDeps,
@@ -36,6 +37,10 @@ export interface ProjectionRunnerOptions extends Pick<
   readonly monitorIntervalMs?: number;
   /** See MonitorDeps.stallAfterMs. Default 30 000. */
   readonly stallAfterMs?: number;
+  /** Backoff while a projection is stalled on an event it cannot handle: first wait, ms. Default 1000. */
+  readonly stallBaseBackoffMs?: number;
+  /** … doubling up to this, ms. Default 60 000. */
+  readonly stallMaxBackoffMs?: number;
   /** Called when this process takes a projection's lease (tests kill that backend). */
   readonly onLeaseAcquired?: (projection: string, backendPid: number) => void;
 }
@@ -65,6 +70,9 @@ const restartDelay = (error: unknown, attempt: number) =>
 
 export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
   const checkpoints = getPostgresCheckpointStore(options.pool);
+  const stalls = createStallStore(options.pool);
+  // A stall row left by an earlier run is cleared by the first batch that commits.
+  const maybeStalled = new Set<string>();
   const redisKeys = keysFor(options.redis, options.redisKeys, 'The projection runner');
   const redisProjections = options.redis ? (options.redisProjections ?? []) : [];
   const monitor = createProjectionMonitor({
@@ -75,6 +83,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     log: options.log,
     registry: options.registry,
     stallAfterMs: options.stallAfterMs,
+    stalls,
     projections: [
       ...options.postgres.map((p) => ({
         name: p.name,
@@ -101,9 +110,40 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       switchMap((isHeld) =>
         isHeld
           ? work().pipe(
+              tap(() => {
+                if (!maybeStalled.delete(name)) return;
+                stalls.clear(name).catch((error: unknown) => {
+                  maybeStalled.add(name);
+                  options.logger?.warn({ projection: name, err: error }, 'could not clear a stall');
+                });
+              }),
               retry({
                 resetOnSuccess: true,
                 delay: (error: unknown, attempt) => {
+                  if (error instanceof StalledOnEventError) {
+                    const wait = stallBackoffMs(
+                      attempt,
+                      options.stallBaseBackoffMs,
+                      options.stallMaxBackoffMs,
+                    );
+                    maybeStalled.add(name);
+                    options.logger?.warn(
+                      {
+                        projection: name,
+                        stream: error.event.stream,
+                        position: error.event.checkpoint,
+                        eventId: error.event.eventId,
+                        eventType: error.event.type,
+                        attempt,
+                        retryInMs: wait,
+                        err: error.cause,
+                      },
+                      'projection stalled on an event it cannot handle; the others go on, it retries with backoff',
+                    );
+                    return from(
+                      stalls.record(name, error, attempt, wait).catch(() => undefined),
+                    ).pipe(switchMap(() => timer(wait)));
+                  }
                   if (!(error instanceof ProjectionVersionSwappedError)) {
                     options.logger?.warn(
                       { projection: name, err: error },
@@ -120,6 +160,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
   return {
     start: () => {
+      for (const projection of [...options.postgres, ...redisProjections])
+        maybeStalled.add(projection.name);
       for (const projection of options.postgres) {
         running.add(leased(projection.name, () => projectPostgres(deps, projection)).subscribe());
       }

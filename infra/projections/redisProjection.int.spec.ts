@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
+import { firstValueFrom, timeout } from 'rxjs';
 import { availabilityProjection } from '../../projections/availability/project.ts';
 import {
   availabilityRedisProjection,
@@ -11,7 +12,7 @@ import { comparePostgresCheckpoints } from '../eventStore/postgres/subscription.
 import { createTestDatabase, type TestDatabase } from '../postgres/testing.ts';
 import { redisKeys } from '../redisKeys.ts';
 import { createProjectionRunner, type ProjectionRunner } from './projectionRunner.ts';
-import { applyRedisBatch, loadRedisCheckpoint } from './redisProjector.ts';
+import { applyRedisBatch, loadRedisCheckpoint, whenReady } from './redisProjector.ts';
 import { createFastFailRedis, createRedisServer, freePort } from './testing/redisServer.ts';
 import { readAllVisible, sampleLog } from './testing/sampleLog.ts';
 
@@ -126,16 +127,8 @@ describe('Redis availability projection', function () {
 
     await server.start();
     // the checkpoint survived in Redis (AOF), so the catch-up starts there, not at the start
-    let resumedFrom: string | undefined;
-    for (
-      const deadline = Date.now() + 10_000;
-      resumedFrom === undefined && Date.now() < deadline;
-    ) {
-      resumedFrom = await loadRedisCheckpoint(redis, keys, 'availability.redis').catch(
-        () => undefined,
-      );
-      if (resumedFrom === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await firstValueFrom(whenReady(redis).pipe(timeout(10_000)));
+    const resumedFrom = await loadRedisCheckpoint(redis, keys, 'availability.redis');
     expect(resumedFrom, 'checkpoint kept in Redis').to.be.a('string');
     expect(comparePostgresCheckpoints(resumedFrom ?? '0:0', first)).to.be.at.least(0);
     expect((await runner.waitForPosition('availability.redis', second, 15_000)).reached).to.equal(
@@ -147,6 +140,7 @@ describe('Redis availability projection', function () {
   it('runs the Postgres side when Redis was never reachable (an unused port)', async () => {
     const port = await freePort();
     const dead = createFastFailRedis(port);
+    const warnings: string[] = [];
     try {
       runner = createProjectionRunner({
         pool: db.pool,
@@ -158,12 +152,17 @@ describe('Redis availability projection', function () {
         redisKeys: keys,
         leaseRetryMs: 100,
         pollIntervalMs: 50,
+        logger: {
+          warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`),
+        },
       });
       runner.start();
       const position = await append('u');
       const wait = await runner.waitForPosition('availability-no-redis', position, 10_000);
       expect(wait.reached).to.equal(true);
       expect((await runner.projectionReadiness()).ready).to.equal(true);
+      // It waits for Redis instead of sending commands that fail ("Stream isn't writeable").
+      expect(warnings).to.deep.equal([]);
     } finally {
       await runner?.stop();
       runner = undefined;

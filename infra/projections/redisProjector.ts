@@ -1,7 +1,20 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
+import {
+  bufferTime,
+  concatMap,
+  defer,
+  filter,
+  from,
+  fromEvent,
+  map,
+  type Observable,
+  of,
+  switchMap,
+  take,
+} from 'rxjs';
 import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
-import type { RedisProjection } from '../../projections/shared/projection.ts';
+import type { RedisChange, RedisProjection } from '../../projections/shared/projection.ts';
+import { StalledOnEventError } from '../subscribers/stalls.ts';
 import type { RedisKeys } from '../redisKeys.ts';
 import { logOf, type ProjectorDeps } from './postgresProjector.ts';
 
@@ -59,19 +72,43 @@ export const withProjectionCommands = (redis: Redis): Redis & ProjectionCommands
   return redis as Redis & ProjectionCommands;
 };
 
-/** Applies a batch: every change compare-and-set on its key, then the checkpoint, in one pipeline. */
+/**
+ * Applies a batch: every change compare-and-set on its key, then the
+ * checkpoint, in one pipeline. An event whose changes cannot be computed (it
+ * does not decode) stops the batch there: the events before it are applied,
+ * and StalledOnEventError names it.
+ */
 export const applyRedisBatch = async (
   redis: Redis,
   keys: RedisKeys,
   projection: RedisProjection,
   events: readonly RecordedEvent[],
 ): Promise<Checkpoint | undefined> => {
+  const changes: (readonly RedisChange[])[] = [];
+  for (const event of events) {
+    try {
+      changes.push(projection.changesFor(event));
+    } catch (error) {
+      await applyRedisChanges(redis, keys, projection, events.slice(0, changes.length), changes);
+      throw new StalledOnEventError(event, error);
+    }
+  }
+  return applyRedisChanges(redis, keys, projection, events, changes);
+};
+
+const applyRedisChanges = async (
+  redis: Redis,
+  keys: RedisKeys,
+  projection: RedisProjection,
+  events: readonly RecordedEvent[],
+  changes: readonly (readonly RedisChange[])[],
+): Promise<Checkpoint | undefined> => {
   const last = events.at(-1);
   if (last === undefined) return undefined;
   withProjectionCommands(redis);
   const pipeline = redis.pipeline() as Commander;
-  for (const event of events) {
-    for (const change of projection.changesFor(event)) {
+  events.forEach((event, i) => {
+    for (const change of changes[i] ?? []) {
       const pairs = Object.entries(change.set).flat();
       pipeline.blProjectionApply(
         keys.readModel(change.key),
@@ -81,13 +118,29 @@ export const applyRedisBatch = async (
         ...change.del,
       );
     }
-  }
+  });
   pipeline.blProjectionCheckpoint(keys.projectionCheckpoint(projection.name), last.checkpoint);
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);
   if (failed?.[0]) throw failed[0];
   return last.checkpoint;
 };
+
+/**
+ * Emits once the client is connected: a client without an offline queue
+ * refuses commands before then ("Stream isn't writeable"), so the projection
+ * waits for Redis instead of failing and restarting while it connects or
+ * while it is down (the client keeps reconnecting on its own).
+ */
+export const whenReady = (redis: Redis): Observable<void> =>
+  defer(() =>
+    redis.status === 'ready'
+      ? of(undefined)
+      : fromEvent(redis, 'ready').pipe(
+          take(1),
+          map(() => undefined),
+        ),
+  );
 
 export const loadRedisCheckpoint = async (
   redis: Redis,
@@ -111,7 +164,8 @@ export const projectRedis = (
   keys: RedisKeys,
   projection: RedisProjection,
 ): Observable<Checkpoint> =>
-  defer(() => loadRedisCheckpoint(redis, keys, projection.name)).pipe(
+  whenReady(redis).pipe(
+    switchMap(() => loadRedisCheckpoint(redis, keys, projection.name)),
     switchMap((start) =>
       logOf(deps).subscribe(`projection:${projection.name}`, start, projection.filter),
     ),

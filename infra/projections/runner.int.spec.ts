@@ -149,7 +149,7 @@ describe('projection runner', function () {
     expect(rows.rowCount).to.equal(8);
   });
 
-  it('readiness fails when the frontier stops advancing while events wait, and lag is exported', async () => {
+  it('a projection stalled on an event is named with it in readiness (degraded, not unready) and in metrics, alone', async () => {
     const stuck: PostgresProjection = {
       ...availabilityProjection,
       name: 'stuck',
@@ -160,22 +160,35 @@ describe('projection runner', function () {
       pool: db.pool,
       connectionString: db.connectionString,
       schema: db.schema,
-      postgres: [stuck],
+      postgres: [stuck, { ...availabilityProjection, name: 'healthy' }],
       leaseRetryMs: 100,
       pollIntervalMs: 50,
       registry,
       stallAfterMs: 300,
       monitorIntervalMs: 100,
+      stallBaseBackoffMs: 50,
+      stallMaxBackoffMs: 200,
     });
     runners.push(r);
     r.start();
-    expect((await r.projectionReadiness()).ready).to.equal(true);
-    await until(async () => !(await r.projectionReadiness()).ready, 5_000);
+    await until(
+      async () => (await r.projectionReadiness()).degraded?.includes('stuck') ?? false,
+      5_000,
+    );
     const readiness = await r.projectionReadiness();
-    expect(readiness.checks['projection:stuck']?.message).to.match(/frontier stuck/);
+    expect(readiness.ready).to.equal(true);
+    const first = slotEvents[0];
+    expect(readiness.checks['projection:stuck']?.message)
+      .to.include(`${first?.type} ${first?.eventId}`)
+      .and.include('poison event');
+    const healthyHead = slotEvents.at(-1)?.checkpoint ?? '';
+    expect((await r.waitForPosition('healthy', healthyHead, 10_000)).reached).to.equal(true);
     const metrics = await registry.metrics();
+    expect(metrics).to.match(/subscriber_stalled\{subscriber="stuck"\} 1/);
+    expect(metrics).to.match(/subscriber_stall_attempts\{subscriber="stuck"\} [1-9]/);
     expect(metrics).to.match(/projection_lag_events\{projection="stuck"\} [1-9]/);
     expect(metrics).to.match(/projection_lag_seconds\{projection="stuck"\} /);
+    await db.pool.query("DELETE FROM subscriber_stalls WHERE subscriber = 'stuck'");
   });
 
   it('waitForPosition times out with reached: false when the projection is behind', async () => {
