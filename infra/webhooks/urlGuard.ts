@@ -53,7 +53,7 @@ const refuse = (message: string, details: Record<string, unknown> = {}): never =
 };
 
 export interface UrlGuardOptions {
-  /** Exact `host:port` pairs allowed despite http or a private address (WEBHOOK_ALLOWED_HOSTS). */
+  /** Exact `host:port` pairs allowed despite http or a private address (WEBHOOK_ALLOWED_HOSTS); read on every check. */
   readonly allowedHosts: readonly string[];
   /** DNS resolution (tests inject one); default node:dns lookup of every address. */
   readonly resolve?: (hostname: string) => Promise<readonly string[]>;
@@ -83,7 +83,8 @@ export interface WebhookTargetGuard extends WebhookUrlGuard {
  * `host:port` is allow-listed (development, tests).
  */
 export const createUrlGuard = (options: UrlGuardOptions): WebhookTargetGuard => {
-  const allowed = new Set(options.allowedHosts.map((host) => host.trim().toLowerCase()));
+  const isAllowListed = (url: URL) =>
+    options.allowedHosts.some((host) => host.trim().toLowerCase() === hostPortOf(url));
   const resolve = options.resolve ?? resolveAll;
 
   const checkForm = (raw: string) => {
@@ -96,7 +97,7 @@ export const createUrlGuard = (options: UrlGuardOptions): WebhookTargetGuard => 
     if (url.username !== '' || url.password !== '') {
       refuse('A webhook URL must not carry credentials; authenticate with the signature instead.');
     }
-    const allowListed = allowed.has(hostPortOf(url));
+    const allowListed = isAllowListed(url);
     if (!allowListed && url.protocol !== 'https:') {
       refuse(`Webhook URLs must use https (got ${url.protocol.replace(':', '')}).`, {
         protocol: url.protocol,
