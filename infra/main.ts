@@ -23,6 +23,7 @@ import { createProjectionRunner } from './projections/projectionRunner.ts';
 import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
+import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -37,7 +38,7 @@ export interface RunningServer {
 /**
  * The composition root: every client is built once here and injected; nothing
  * below reads the environment or holds a module-level singleton. Each role
- * (api, projector, saga, scheduler) can run in its own process.
+ * (api, projector, saga, scheduler, webhooks) can run in its own process.
  */
 export const startServer = async (config: Config, logger: Logger): Promise<RunningServer> => {
   const roles = parseRoles(config.ROLES);
@@ -54,7 +55,9 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     connectionString: database.connectionString,
     registry,
   });
+  const webhookParts = createWebhookParts(config, pool);
   const writeSide: WriteSide = {
+    holdWebhooks: webhookParts.holdWebhooks,
     store,
     codec: domainEventCodec,
     ids: cryptoIds,
@@ -88,6 +91,18 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
       })
     : undefined;
+  const webhooks = roles.has('webhooks')
+    ? startWebhookRole({
+        config,
+        pool,
+        store,
+        parts: webhookParts,
+        registry,
+        logger,
+        connectionString: database.connectionString,
+        schema: database.schema,
+      })
+    : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -107,7 +122,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         registry,
         writeSide,
         projections,
-        extraRoutes: getPaymentRoutes(paymentSaga, config, pool),
+        extraRoutes: [...getPaymentRoutes(paymentSaga, config, pool), ...webhookParts.routes],
       })
     : undefined;
   logger.info({ roles: [...roles], embeddedDatabase: database.embedded }, 'started');
@@ -119,6 +134,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       await api?.close();
       await expiry?.stop();
       saga?.stop();
+      webhooks?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();

@@ -32,6 +32,8 @@ export interface WriteTestAppOptions extends Omit<TestAppOptions, 'routes' | 'no
   readonly start?: string;
   readonly extraRoutes?: (writeSide: WriteSide, db: TestDatabase) => readonly RouteModule[];
   readonly holdCap?: WriteSide['holdCap'];
+  /** Optional write-side parts that need the test's database (e.g. holdWebhooks). */
+  readonly writeSideExtras?: (db: TestDatabase) => Pick<WriteSide, 'holdWebhooks'>;
 }
 
 /**
@@ -58,6 +60,7 @@ export const startWriteTestApp = async (
         ids: testIds,
         clock,
         ...(options.holdCap ? { holdCap: options.holdCap } : {}),
+        ...options.writeSideExtras?.(db),
       };
       built = { store, writeSide };
       return [...getWriteRoutes(writeSide), ...(options.extraRoutes?.(writeSide, db) ?? [])];

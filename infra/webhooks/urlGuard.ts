@@ -3,7 +3,10 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { WebhookUrlGuard } from '../../commands/managingWebhooks/ports.ts';
 import { ValidationError } from '../../domain/shared/errors.ts';
 
-const blocked = new BlockList();
+// Two lists: BlockList checks IPv4 addresses against IPv6 rules as mapped ones,
+// so one list with ::ffff:0:0/96 would block every IPv4 address.
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -20,7 +23,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
+  blocked4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
@@ -34,14 +37,14 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+  blocked6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** Whether a webhook may not connect to `address`: private, loopback, link-local, reserved or multicast. */
 export const isBlockedAddress = (address: string): boolean => {
   const family = isIP(address);
   if (family === 0) return true;
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? blocked4.check(address, 'ipv4') : blocked6.check(address, 'ipv6');
 };
 
 /** `host:port` as WEBHOOK_ALLOWED_HOSTS names it (the port explicit, IPv6 hosts in brackets). */

@@ -7,6 +7,8 @@ import { startWriteTestApp, type WriteTestApp } from '../../testing/writeTestApp
 import { getPostgresWebhookEndpoints, type PostgresWebhookEndpoints } from '../endpointStore.ts';
 import { createWebhookSender } from '../sender.ts';
 import { createUrlGuard } from '../urlGuard.ts';
+import { createHoldWebhooks } from '../holdWebhooks.ts';
+import { getEventSchemaRoute } from '../../../queries/eventSchema/route.ts';
 import { createWebhookMetrics } from '../webhookMetrics.ts';
 import { startWebhooks, type RunningWebhooks } from '../webhookRole.ts';
 
@@ -46,9 +48,13 @@ export const startWebhookTestBed = async (
   const guard = createUrlGuard({ allowedHosts });
   let endpoints: PostgresWebhookEndpoints | undefined;
   const app = await startWriteTestApp({
-    extraRoutes: (_writeSide, db) => {
+    writeSideExtras: (db) => {
       endpoints = getPostgresWebhookEndpoints(db.pool);
-      return getWebhookRoutes({ endpoints, urlGuard: guard });
+      return { holdWebhooks: createHoldWebhooks(endpoints, guard) };
+    },
+    extraRoutes: () => {
+      if (!endpoints) throw new Error('the webhook endpoints were not built');
+      return [...getWebhookRoutes({ endpoints, urlGuard: guard }), getEventSchemaRoute()];
     },
   });
   if (!endpoints) throw new Error('the webhook routes were not built');
