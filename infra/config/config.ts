@@ -79,9 +79,12 @@ export const configSchema = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host.length > 0),
     )
-    .refine((hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(host)), {
-      message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:8080',
-    }),
+    .refine(
+      (hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(host)),
+      {
+        message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:8080',
+      },
+    ),
   /** How long a webhook receiver may take to answer, ms. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** NATS server with JetStream; when set, the webhooks role relays every public event to a stream. */
