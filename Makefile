@@ -46,3 +46,4 @@ bench: ## Benchmarks; results in bench/results/ and docs/benchmarks.md
 	npx tsx bench/httpRead.ts
 	npx tsx bench/httpWrite.ts
 	npx tsx bench/projectionRebuild.ts
+	npx tsx bench/webhooks.ts

@@ -32,6 +32,7 @@ import { createLiveTableResolver } from './projections/readSide.ts';
 import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
+import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -46,7 +47,7 @@ export interface RunningServer {
 /**
  * The composition root: every client is built once here and injected; nothing
  * below reads the environment or holds a module-level singleton. Each role
- * (api, projector, saga, scheduler) can run in its own process.
+ * (api, projector, saga, scheduler, webhooks) can run in its own process.
  */
 export const startServer = async (config: Config, logger: Logger): Promise<RunningServer> => {
   const roles = parseRoles(config.ROLES);
@@ -70,7 +71,9 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     : undefined;
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const { store } = log;
+  const webhookParts = createWebhookParts(config, pool);
   const writeSide: WriteSide = {
+    holdWebhooks: webhookParts.holdWebhooks,
     store,
     codec: domainEventCodec,
     ids: cryptoIds,
@@ -122,6 +125,18 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     roles.has('saga') && config.PAYMENT_RECONCILE_SECONDS > 0
       ? reconciliation.startSchedule(config.PAYMENT_RECONCILE_SECONDS * 1000)
       : undefined;
+  const webhooks = roles.has('webhooks')
+    ? startWebhookRole({
+        config,
+        pool,
+        store,
+        parts: webhookParts,
+        registry,
+        logger,
+        connectionString: database.connectionString,
+        schema: database.schema,
+      })
+    : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
     ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
@@ -154,6 +169,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
               file: config.AUDIT_KEY_FILE,
             }),
           }),
+          ...webhookParts.routes,
         ],
       })
     : undefined;
@@ -170,6 +186,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       await expiry?.stop();
       reconciliationSchedule?.stop();
       saga?.stop();
+      webhooks?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();

@@ -3,7 +3,10 @@
  * Each command is its own script; this only dispatches.
  */
 const COMMANDS: Readonly<Record<string, { script: string; summary: string }>> = {
-  serve: { script: './serve.ts', summary: 'run the service (--role api,projector,saga,scheduler)' },
+  serve: {
+    script: './serve.ts',
+    summary: 'run the service (--role api,projector,saga,scheduler,webhooks)',
+  },
   migrate: { script: './migrate.ts', summary: 'apply pending SQL migrations' },
   projections: { script: './projections.ts', summary: 'status | rebuild <name>' },
   audit: { script: './audit.ts', summary: 'verify [<stream>] | history <stream> | state <stream>' },

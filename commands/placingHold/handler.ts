@@ -42,6 +42,8 @@ export interface PlaceHoldInput {
   readonly guest: GuestInput;
   readonly requesterId?: string | undefined;
   readonly promoCode?: string | undefined;
+  /** Chosen by the caller when something must be tied to the id first (a hold's webhook endpoint). */
+  readonly reservationId?: string | undefined;
 }
 
 export interface HoldPlaced {
@@ -71,7 +73,7 @@ export const placeHold = async (
     requesterId: input.requesterId,
   });
   await assertBelowHoldCap(writeSide, parties.partnerId);
-  const reservationId = writeSide.ids.uuid();
+  const reservationId = input.reservationId ?? writeSide.ids.uuid();
   const nowDate = writeSide.clock.now();
   const now = nowDate.toISOString();
   const { resourceId, quantity } = input;

@@ -14,6 +14,7 @@ import { reservationWriteResponse } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { getCreateBookingRoute, getReserveInventoryRoute } from './aliasRoutes.ts';
 import { placeHold } from './handler.ts';
+import { holdWebhookOwner } from './holdWebhook.ts';
 import { periodOf } from './period.ts';
 
 const body = z.strictObject({
@@ -26,6 +27,8 @@ const body = z.strictObject({
   guest: guestSchema,
   requesterId: idSchema,
   promoCode: promoCodeSchema.optional(),
+  /** Seed 004: a one-off webhook endpoint for this reservation's events (docs/webhooks.md). */
+  webhookUrl: z.string().trim().min(1).max(2048).optional(),
 });
 
 /** `POST /api/v1/reservations` (seed 004): place a hold. */
@@ -41,19 +44,39 @@ export const getPlacingHoldRoute = (writeSide: WriteSide): RouteModule =>
     responses: { 201: { description: 'Hold placed' }, ...WRITE_ERRORS },
     handler: async (context) => {
       const b = context.body;
-      const { reservation, position } = await placeHold(
-        writeSide,
-        {
-          resourceId: b.resourceId,
-          period: periodOf(b),
-          quantity: b.quantity,
-          guest: b.guest,
-          requesterId: b.requesterId,
-          promoCode: b.promoCode,
-        },
-        callerOf(context),
-      );
-      return reservationWriteResponse(201, reservation, position);
+      const input = {
+        resourceId: b.resourceId,
+        period: periodOf(b),
+        quantity: b.quantity,
+        guest: b.guest,
+        requesterId: b.requesterId,
+        promoCode: b.promoCode,
+      };
+      if (b.webhookUrl === undefined) {
+        const { reservation, position } = await placeHold(writeSide, input, callerOf(context));
+        return reservationWriteResponse(201, reservation, position);
+      }
+      const owner = holdWebhookOwner(context.principal, writeSide.holdWebhooks);
+      const reservationId = writeSide.ids.uuid();
+      const webhook = await writeSide.holdWebhooks!.register({
+        owner,
+        reservationId,
+        url: b.webhookUrl,
+      });
+      try {
+        const { reservation, position } = await placeHold(
+          writeSide,
+          { ...input, reservationId },
+          callerOf(context),
+        );
+        return reservationWriteResponse(201, reservation, position, {
+          webhookUrl: b.webhookUrl,
+          webhook: { endpointId: webhook.endpointId, secret: webhook.secret },
+        });
+      } catch (error) {
+        await writeSide.holdWebhooks?.remove(webhook.endpointId);
+        throw error;
+      }
     },
   });
 

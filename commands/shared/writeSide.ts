@@ -1,4 +1,5 @@
 import type { SlotWriteDeps } from './claimSlots.ts';
+import type { HoldWebhooks } from '../placingHold/holdWebhook.ts';
 import type { Clock } from './ports.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface WriteSide extends SlotWriteDeps {
   readonly surgeEnabled?: boolean;
   /** Caps a partner's concurrently active holds; absent → no cap. */
   readonly holdCap?: HoldCap;
+  /** Registers seed 004's one-off `webhookUrl` endpoints; absent → holds refuse webhookUrl. */
+  readonly holdWebhooks?: HoldWebhooks;
 }
 
 export interface HoldCap {

@@ -34,7 +34,7 @@ export const configSchema = z.object({
     .string()
     .regex(
       /^[a-z,\s]+$/,
-      'must be all or a comma-separated list of api, projector, saga, scheduler',
+      'must be all or a comma-separated list of api, projector, saga, scheduler, webhooks',
     )
     .default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,6 +85,36 @@ export const configSchema = z.object({
   PAYMENT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Outbound webhooks: exact `host:port` pairs allowed despite http or a private address (development, tests). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host.length > 0),
+    )
+    .refine(
+      (hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(host)),
+      {
+        message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:8080',
+      },
+    ),
+  /** How long a webhook receiver may take to answer, ms. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** NATS server with JetStream; when set, the webhooks role relays every public event to a stream. */
+  NATS_URL: optionalUrl(['nats:', 'tls:', 'ws:', 'wss:']),
+  /** The `<install>` part of the NATS subjects `booking-ledger.<install>.…`; default DATABASE_SCHEMA. */
+  NATS_INSTALL: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
+    .optional(),
+  /** JetStream stream name; default BOOKING_LEDGER_<INSTALL> (created when missing). */
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
+    .optional(),
   /** HMAC secret for JWT access tokens; when absent a random one is made per process (tokens die with it). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Ed25519 private key (PKCS#8 PEM) signing audit exports; unset → generated into AUDIT_KEY_FILE. */

@@ -6,6 +6,7 @@ import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { createManualClock, testIds } from '../../commands/shared/testing/fixedIds.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
+import type { TestDatabase } from '../postgres/testing.ts';
 import {
   bearer,
   postJson,
@@ -29,8 +30,10 @@ export interface WriteTestAppOptions extends Omit<TestAppOptions, 'routes' | 'no
   readonly atomicMultiStreamAppend?: boolean;
   /** Where the manual clock starts (default 2026-12-01T09:00:00Z). */
   readonly start?: string;
-  readonly extraRoutes?: (writeSide: WriteSide) => readonly RouteModule[];
+  readonly extraRoutes?: (writeSide: WriteSide, db: TestDatabase) => readonly RouteModule[];
   readonly holdCap?: WriteSide['holdCap'];
+  /** Optional write-side parts that need the test's database (e.g. holdWebhooks). */
+  readonly writeSideExtras?: (db: TestDatabase) => Pick<WriteSide, 'holdWebhooks'>;
 }
 
 /**
@@ -57,9 +60,10 @@ export const startWriteTestApp = async (
         ids: testIds,
         clock,
         ...(options.holdCap ? { holdCap: options.holdCap } : {}),
+        ...options.writeSideExtras?.(db),
       };
       built = { store, writeSide };
-      return [...getWriteRoutes(writeSide), ...(options.extraRoutes?.(writeSide) ?? [])];
+      return [...getWriteRoutes(writeSide), ...(options.extraRoutes?.(writeSide, db) ?? [])];
     },
   });
   if (!built) throw new Error('startTestApp did not build the routes.');
