@@ -234,9 +234,13 @@ describe('vendor payout accounts over HTTP (registry, simulated Connect, saga)',
         ? true
         : undefined,
     );
+    // Status changes are accepted only around the stay (docs/lifecycle-windows.md);
+    // the vendor's token would expire on the moved clock, so an admin records them.
     const status = (next: string) =>
-      call(app, 'POST', `/api/v1/bookings/${id}/status`, vendor.token, { status: next });
+      call(app, 'POST', `/api/v1/bookings/${id}/status`, app.adminKey, { status: next });
+    app.clock.set('2026-12-10T14:00:00.000Z');
     expect((await status('CHECKED_IN')).status).to.equal(200);
+    app.clock.set('2026-12-12T08:00:00.000Z');
     expect((await status('COMPLETED')).status).to.equal(200);
     const before = await missingCount('payout-account');
     lastSeen = async () =>
