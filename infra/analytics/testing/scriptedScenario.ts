@@ -115,6 +115,13 @@ export const scriptAnalyticsLog = async (h: SagaHarness): Promise<void> => {
   await h.waitForSaga('A', (s) => s.steps.payout !== undefined);
   clock.advance(2 * 3_600_000);
   await h.waitForSaga('A', (s) => s.steps.payout?.status === 'succeeded');
-  await h.waitForSaga('B', (s) => s.steps['requester-refund']?.status === 'succeeded');
+  await h.waitForSaga('B', (s) => s.steps['settle-refund']?.status === 'succeeded');
+  // A cancellation's and a no-show's payouts are requested once their refunds settled,
+  // and run after the dispute window from then.
+  for (const id of ['B', 'C']) await h.waitForSaga(id, (s) => s.steps.payout !== undefined);
+  clock.advance(2 * 3_600_000);
+  for (const id of ['B', 'C']) {
+    await h.waitForSaga(id, (s) => s.steps.payout?.status === 'succeeded');
+  }
   await h.waitForSaga('F', (s) => s.steps['release-hold']?.status === 'succeeded');
 };
