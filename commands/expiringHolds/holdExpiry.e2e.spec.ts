@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ConcurrencyError } from '../../domain/shared/errors.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
 import { reservationStream, slotStream } from '../../domain/shared/streams.ts';
 import { startWriteTestApp, type WriteTestApp } from '../../infra/testing/writeTestApp.ts';
@@ -56,7 +57,19 @@ describe('hold expiry scheduler', () => {
       ids.push(String(response.body['reservationId']));
     }
     app.clock.advance(16 * MINUTE);
-    const [a, b] = [createHoldExpiry(app.writeSide), createHoldExpiry(app.writeSide)];
+    // Two instances racing for the same streams may exhaust a write's bounded retry; such an
+    // item is retried on the next pass (by design). Anything else that fails is a bug.
+    const otherFailures: unknown[] = [];
+    const logger = {
+      warn: (details: object) => {
+        const error = (details as { err?: unknown }).err;
+        if (!(error instanceof ConcurrencyError)) otherFailures.push(error);
+      },
+    };
+    const [a, b] = [
+      createHoldExpiry(app.writeSide, { logger }),
+      createHoldExpiry(app.writeSide, { logger }),
+    ];
     const claimed = [0, 0];
     const allExpired = async () => {
       for (const id of ids)
@@ -65,7 +78,7 @@ describe('hold expiry scheduler', () => {
     };
     await eventually(allExpired, 'all 12 reservations expired', async () => {
       const passes = await Promise.all([a.runExpiryOnce(), b.runExpiryOnce()]);
-      expect(passes.map((p) => p.failures)).to.deep.equal([0, 0]);
+      expect(otherFailures.map(String)).to.deep.equal([]);
       passes.forEach((p, i) => (claimed[i] = (claimed[i] ?? 0) + p.reservationsExpired));
     });
     // Each instance claims only what it appended: together exactly the 12.
