@@ -6,21 +6,21 @@ import type { PersonalDataLookup } from '../../domain/guest/personalData.ts';
  * allowed to see it. Never used by analysts, never logged.
  */
 export interface GuestDirectory {
-  personalDataOf(tenantId: string, reservationId: string): Promise<PersonalDataLookup>;
+  personalDataOf(reservationId: string): Promise<PersonalDataLookup>;
 }
 
 /** An in-memory directory for tests that do not exercise the PII store itself. */
 export const createInMemoryGuestDirectory = (
   entries: ReadonlyMap<string, PersonalDataLookup> = new Map(),
 ): GuestDirectory & {
-  set(tenantId: string, reservationId: string, lookup: PersonalDataLookup): void;
+  set(reservationId: string, lookup: PersonalDataLookup): void;
 } => {
   const byKey = new Map(entries);
   return {
-    personalDataOf: (tenantId, reservationId) =>
-      Promise.resolve(byKey.get(`${tenantId}/${reservationId}`) ?? { status: 'none' }),
-    set: (tenantId, reservationId, lookup) => {
-      byKey.set(`${tenantId}/${reservationId}`, lookup);
+    personalDataOf: (reservationId) =>
+      Promise.resolve(byKey.get(reservationId) ?? { status: 'none' }),
+    set: (reservationId, lookup) => {
+      byKey.set(reservationId, lookup);
     },
   };
 };
