@@ -25,6 +25,22 @@ export interface AppendOutcomeRow {
   readonly stored: readonly unknown[] | null;
 }
 
+/** Many calls of `append_events` in one statement: migration 105 (group commit). */
+export const APPEND_EVENTS_BATCH = {
+  name: 'booking_ledger_append_events_batch_v1',
+  text: `SELECT call_index, outcome, revisions::text[] AS revisions, last_transaction_id,
+                last_global_position, stored
+         FROM append_events_batch($1::text[], $2::int[], $3::int[], $4::boolean[], $5::text[],
+                                  $6::text[], $7::text[], $8::int[], $9::uuid[], $10::text[],
+                                  $11::int[], $12::jsonb[], $13::jsonb[], $14::text[],
+                                  $15::text[], $16::text[])`,
+} as const;
+
+export interface BatchOutcomeRow extends AppendOutcomeRow {
+  /** 1-based place of the call in the batch. */
+  readonly call_index: number;
+}
+
 /** The same per-stream lock for writers of stream heads outside `append` (deleteStream). */
 export const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
 
@@ -86,5 +102,32 @@ export const toAppendParams = (
     events.map(({ pieces }) => pieces.middle),
     events.map(({ pieces }) => pieces.tail),
     lookUpIds,
+  ];
+};
+
+/** One call of a batch: its streams (validated) and whether its stored ids must come back. */
+export interface BatchCall {
+  readonly requests: readonly StreamAppend[];
+  readonly lookUpIds: boolean;
+}
+
+/** The parameters of `APPEND_EVENTS_BATCH`: every call's `toAppendParams`, concatenated. */
+export const toBatchParams = (calls: readonly BatchCall[]): unknown[] => {
+  const lockOrder = [
+    ...new Set(calls.flatMap((call) => call.requests.map((request) => request.stream))),
+  ].sort();
+  const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+  for (const call of calls) {
+    const params = toAppendParams(call.requests, false);
+    for (let column = 0; column < 12; column += 1) {
+      columns[column]!.push(...(params[column + 1] as unknown[]));
+    }
+  }
+  return [
+    lockOrder,
+    calls.map((call) => call.requests.length),
+    calls.map((call) => call.requests.reduce((sum, request) => sum + request.events.length, 0)),
+    calls.map((call) => call.lookUpIds),
+    ...columns,
   ];
 };

@@ -3,7 +3,12 @@ import type { AppendResult, StreamAppend } from '../../../commands/shared/eventS
 import { UnavailableError, ValidationError } from '../../../domain/shared/errors.ts';
 import type { Pool } from '../../postgres/pool.ts';
 import { checkExpectedRevision, matchRetry } from '../appendRules.ts';
-import { APPEND_EVENTS, toAppendParams, type AppendOutcomeRow } from './appendSql.ts';
+import {
+  APPEND_EVENTS_BATCH,
+  toBatchParams,
+  type AppendOutcomeRow,
+  type BatchOutcomeRow,
+} from './appendSql.ts';
 import { toCheckpoint, toRecordedEvent, type EventRow } from './rows.ts';
 import { comparePostgresCheckpoints } from './subscription.ts';
 import { eventsChannel } from './subscriptionListener.ts';
@@ -60,91 +65,235 @@ const settleCheck = (
   return { remaining, position };
 };
 
+interface Job {
+  readonly requests: readonly StreamAppend[];
+  /** What is left to write (streams found to be retries drop out). */
+  pending: readonly StreamAppend[];
+  lookUpIds: boolean;
+  /** Run in a batch of its own: its last batch failed as a whole. */
+  alone: boolean;
+  attempts: number;
+  lastError: unknown;
+  position: string | undefined;
+  readonly retried: Map<string, StreamResult>;
+  readonly ids: readonly string[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Round trips one append may take (deadlocks, retries found in the database). Default 5. */
+  readonly maxAttempts?: number;
+  /** Most appends in one round trip. Default 64. */
+  readonly maxBatchCalls?: number;
+  /** Most events in one round trip (a single larger append still goes alone). Default 2 000. */
+  readonly maxBatchEvents?: number;
+  /** Round trips in flight at once; appends arriving meanwhile wait and go together. Default 4. */
+  readonly maxInFlight?: number;
+  /** Runs after every committed round trip that wrote (the store's NOTIFY). */
+  readonly onWritten?: () => void;
+}
+
+export interface GroupCommit {
+  /** Appends `requests` (validated) atomically, coalesced with concurrent calls. */
+  append(requests: readonly StreamAppend[]): Promise<AppendResult>;
+  /** Round trips and appends so far (their ratio is the mean batch size). */
+  stats(): { readonly roundTrips: number; readonly appends: number };
+}
+
+const resultOf = (job: Job, written: Map<string, StreamResult>): AppendResult => {
+  if (job.position === undefined) throw new Error('An append produced no position.');
+  const streams = job.requests.map((request) => {
+    const result = written.get(request.stream) ?? job.retried.get(request.stream);
+    if (result === undefined) throw new Error(`No result for stream ${request.stream}.`);
+    return result;
+  });
+  return { streams, position: job.position };
+};
+
+const exhausted = (job: Job, maxAttempts: number): UnavailableError =>
+  new UnavailableError(
+    `The append kept conflicting inside the database after ${maxAttempts} attempts; retry later.`,
+    1,
+    { cause: job.lastError instanceof Error ? job.lastError.message : String(job.lastError) },
+  );
+
 /**
- * Appends `requests` (validated) atomically in one round trip on the common
- * path: a single autocommit call of `append_events` (migration 003). Conflicts
- * come back as an outcome, not an error, so a ConcurrencyError costs no extra
- * round trip either. A call is repeated only when the database says so: a
- * stored event id we did not look up (then looked up), streams found to be
- * retries (the rest is written by the next call), deadlocks and serialization
- * failures. pg errors are translated at this boundary. `onWritten` runs after
- * every committed write (the store's NOTIFY, see `createAppendNotifier`).
+ * Group commit: appends made while earlier round trips are in flight wait in a
+ * queue and go to `append_events_batch` (migration 105) together, one
+ * statement, one transaction, one WAL flush. Every call keeps its own outcome:
+ * the function judges each call as `append_events` (003) would, in queue
+ * order, so a conflict or an idempotent retry is settled per call (settleCheck)
+ * without touching the others. Two calls sharing an event id never share a
+ * batch. A batch that fails as a whole (a concurrent writer elsewhere storing
+ * one of our ids, an invalid payload) is retried call by call, so an error
+ * reaches only the call that caused it. pg errors are translated here.
  */
-export const appendPostgres = async (
-  pool: Pool,
-  requests: readonly StreamAppend[],
-  maxAttempts = 5,
-  onWritten: () => void = () => undefined,
-): Promise<AppendResult> => {
-  let pending: readonly StreamAppend[] = requests;
-  let lookUpIds = false;
-  let position: string | undefined;
-  const retried = new Map<string, StreamResult>();
-  let lastError: unknown;
-  const resultOf = (written: Map<string, StreamResult>): AppendResult => {
-    if (position === undefined) throw new Error('An append produced no position.');
-    const streams = requests.map((request) => {
-      const result = written.get(request.stream) ?? retried.get(request.stream);
-      if (result === undefined) throw new Error(`No result for stream ${request.stream}.`);
-      return result;
-    });
-    return { streams, position };
-  };
-  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    let row: AppendOutcomeRow | undefined;
-    try {
-      const { rows } = await pool.query<AppendOutcomeRow>({
-        ...APPEND_EVENTS,
-        values: toAppendParams(pending, lookUpIds),
-      });
-      row = rows[0];
-    } catch (error) {
-      const { code, constraint } = sqlState(error);
-      lastError = error;
-      if (code === '40001' || code === '40P01') continue;
-      // A stored id we did not look up (or one committed concurrently): redo with the lookup.
-      if (code === '23505' && constraint === 'events_event_id_unique') {
-        lookUpIds = true;
+export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}): GroupCommit => {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const maxBatchCalls = options.maxBatchCalls ?? 64;
+  const maxBatchEvents = options.maxBatchEvents ?? 2_000;
+  const maxInFlight = options.maxInFlight ?? 4;
+  const onWritten = options.onWritten ?? (() => undefined);
+  const queue: Job[] = [];
+  let inFlight = 0;
+  let roundTrips = 0;
+  let appends = 0;
+
+  const takeBatch = (): Job[] => {
+    const first = queue.shift();
+    if (first === undefined) return [];
+    const batch = [first];
+    if (first.alone) return batch;
+    const ids = new Set(first.ids);
+    let events = first.ids.length;
+    for (let index = 0; index < queue.length && batch.length < maxBatchCalls;) {
+      const job = queue[index]!;
+      if (
+        job.alone ||
+        events + job.ids.length > maxBatchEvents ||
+        job.ids.some((id) => ids.has(id))
+      ) {
+        index += 1;
         continue;
       }
-      // The stream lock makes this unreachable for our own writers; a retry reports the truth.
-      if (code === '23505' && constraint === 'events_stream_revision_unique') continue;
-      if (code === '22P02' || code === '22P05' || code === '22021') {
-        throw new ValidationError(
-          `The event store refused the events as invalid: ${(error as Error).message}.`,
-        );
-      }
-      throw error;
+      queue.splice(index, 1);
+      batch.push(job);
+      for (const id of job.ids) ids.add(id);
+      events += job.ids.length;
     }
-    if (row === undefined) throw new Error('append_events returned no row.');
+    return batch;
+  };
+
+  const again = (job: Job, error?: unknown): void => {
+    if (error !== undefined) job.lastError = error;
+    if (job.attempts >= maxAttempts) job.reject(exhausted(job, maxAttempts));
+    else queue.unshift(job);
+  };
+
+  const failedAlone = (job: Job, error: unknown): void => {
+    const { code, constraint } = sqlState(error);
+    if (code === '40001' || code === '40P01') return again(job, error);
+    // A stored id we did not look up (or one committed concurrently): redo with the lookup.
+    if (code === '23505' && constraint === 'events_event_id_unique') {
+      job.lookUpIds = true;
+      return again(job, error);
+    }
+    // The stream lock makes this unreachable for our own writers; a retry reports the truth.
+    if (code === '23505' && constraint === 'events_stream_revision_unique')
+      return again(job, error);
+    if (code === '22P02' || code === '22P05' || code === '22021') {
+      return job.reject(
+        new ValidationError(
+          `The event store refused the events as invalid: ${(error as Error).message}.`,
+        ),
+      );
+    }
+    job.reject(error);
+  };
+
+  const settle = (job: Job, row: AppendOutcomeRow): boolean => {
     if (row.outcome === 'ok') {
       if (row.last_transaction_id === null || row.last_global_position === null)
         throw new Error('append_events wrote events but returned no position.');
-      position = laterCheckpoint(
-        position,
+      job.position = laterCheckpoint(
+        job.position,
         toCheckpoint(row.last_transaction_id, row.last_global_position),
       );
-      onWritten();
       const written = new Map(
-        pending.map((request, index) => [
+        job.pending.map((request, index) => [
           request.stream,
           { stream: request.stream, revision: Number(row.revisions[index]) },
         ]),
       );
-      return resultOf(written);
+      job.resolve(resultOf(job, written));
+      return true;
     }
-    const settled = settleCheck(pending, row, retried);
-    if (settled.position !== undefined) position = laterCheckpoint(position, settled.position);
-    if (settled.remaining.length === 0) return resultOf(new Map());
+    const settled = settleCheck(job.pending, row, job.retried);
+    if (settled.position !== undefined)
+      job.position = laterCheckpoint(job.position, settled.position);
+    if (settled.remaining.length === 0) {
+      job.resolve(resultOf(job, new Map()));
+      return false;
+    }
     // Only streams that passed their check are left; ids are looked up again if needed.
-    pending = settled.remaining;
-    lookUpIds = false;
-  }
-  throw new UnavailableError(
-    `The append kept conflicting inside the database after ${maxAttempts} attempts; retry later.`,
-    1,
-    { cause: lastError instanceof Error ? lastError.message : String(lastError) },
-  );
+    job.pending = settled.remaining;
+    job.lookUpIds = false;
+    again(job);
+    return false;
+  };
+
+  const run = async (batch: readonly Job[]): Promise<void> => {
+    for (const job of batch) job.attempts += 1;
+    roundTrips += 1;
+    let rows: readonly BatchOutcomeRow[];
+    try {
+      ({ rows } = await pool.query<BatchOutcomeRow>({
+        ...APPEND_EVENTS_BATCH,
+        values: toBatchParams(
+          batch.map((job) => ({ requests: job.pending, lookUpIds: job.lookUpIds })),
+        ),
+      }));
+    } catch (error) {
+      if (batch.length === 1) return failedAlone(batch[0]!, error);
+      // Nothing of the batch was written: retry each call alone, uncounted.
+      for (const job of [...batch].reverse()) {
+        job.attempts -= 1;
+        job.alone = true;
+        queue.unshift(job);
+      }
+      return;
+    }
+    let wrote = false;
+    for (const row of rows) {
+      const job = batch[row.call_index - 1];
+      if (job === undefined) throw new Error('append_events_batch returned an unknown call.');
+      try {
+        if (settle(job, row)) wrote = true;
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+    if (wrote) onWritten();
+  };
+
+  const pump = (): void => {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = takeBatch();
+      inFlight += 1;
+      run(batch)
+        .catch((error: unknown) => {
+          for (const job of batch) job.reject(error);
+        })
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+        });
+    }
+  };
+
+  return {
+    append(requests) {
+      appends += 1;
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({
+          requests,
+          pending: requests,
+          lookUpIds: false,
+          alone: false,
+          attempts: 0,
+          lastError: undefined,
+          position: undefined,
+          retried: new Map(),
+          ids: requests.flatMap((request) => request.events.map((event) => event.eventId)),
+          resolve,
+          reject,
+        });
+        pump();
+      });
+    },
+    stats: () => ({ roundTrips, appends }),
+  };
 };
 
 /**
