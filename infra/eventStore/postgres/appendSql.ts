@@ -36,10 +36,12 @@ export const APPEND_EVENTS_BATCH = {
                                   $15::text[], $16::text[])`,
 } as const;
 
-export interface BatchOutcomeRow extends AppendOutcomeRow {
-  /** 1-based place of the call in the batch. */
-  readonly call_index: number;
-}
+export type BatchOutcomeRow =
+  | (AppendOutcomeRow & {
+      /** 1-based place of the call in the batch. */
+      readonly call_index: number;
+    })
+  | { readonly call_index: number; readonly outcome: 'skipped' };
 
 /** The same per-stream lock for writers of stream heads outside `append` (deleteStream). */
 export const LOCK_ONE_STREAM = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;

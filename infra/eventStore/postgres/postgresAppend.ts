@@ -147,17 +147,17 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
     if (first.alone) return batch;
     const ids = new Set(first.ids);
     let events = first.ids.length;
-    for (let index = 0; index < queue.length && batch.length < maxBatchCalls;) {
-      const job = queue[index]!;
+    // First come, first in: the batch ends at the first call that cannot join it.
+    while (batch.length < maxBatchCalls) {
+      const job = queue[0];
       if (
+        job === undefined ||
         job.alone ||
         events + job.ids.length > maxBatchEvents ||
         job.ids.some((id) => ids.has(id))
-      ) {
-        index += 1;
-        continue;
-      }
-      queue.splice(index, 1);
+      )
+        break;
+      queue.shift();
       batch.push(job);
       for (const id of job.ids) ids.add(id);
       events += job.ids.length;
@@ -165,23 +165,24 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
     return batch;
   };
 
-  const again = (job: Job, error?: unknown): void => {
+  // `retries`: calls to run again, in order, ahead of the queue once their round trip is settled.
+  const again = (retries: Job[], job: Job, error?: unknown): void => {
     if (error !== undefined) job.lastError = error;
     if (job.attempts >= maxAttempts) job.reject(exhausted(job, maxAttempts));
-    else queue.unshift(job);
+    else retries.push(job);
   };
 
-  const failedAlone = (job: Job, error: unknown): void => {
+  const failedAlone = (retries: Job[], job: Job, error: unknown): void => {
     const { code, constraint } = sqlState(error);
-    if (code === '40001' || code === '40P01') return again(job, error);
+    if (code === '40001' || code === '40P01') return again(retries, job, error);
     // A stored id we did not look up (or one committed concurrently): redo with the lookup.
     if (code === '23505' && constraint === 'events_event_id_unique') {
       job.lookUpIds = true;
-      return again(job, error);
+      return again(retries, job, error);
     }
     // The stream lock makes this unreachable for our own writers; a retry reports the truth.
     if (code === '23505' && constraint === 'events_stream_revision_unique')
-      return again(job, error);
+      return again(retries, job, error);
     if (code === '22P02' || code === '22P05' || code === '22021') {
       return job.reject(
         new ValidationError(
@@ -192,7 +193,12 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
     job.reject(error);
   };
 
-  const settle = (job: Job, row: AppendOutcomeRow): boolean => {
+  const settle = (retries: Job[], job: Job, row: BatchOutcomeRow): boolean => {
+    if (row.outcome === 'skipped') {
+      job.attempts -= 1;
+      retries.push(job);
+      return false;
+    }
     if (row.outcome === 'ok') {
       if (row.last_transaction_id === null || row.last_global_position === null)
         throw new Error('append_events wrote events but returned no position.');
@@ -219,11 +225,20 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
     // Only streams that passed their check are left; ids are looked up again if needed.
     job.pending = settled.remaining;
     job.lookUpIds = false;
-    again(job);
+    again(retries, job);
     return false;
   };
 
   const run = async (batch: readonly Job[]): Promise<void> => {
+    const retries: Job[] = [];
+    try {
+      await roundTrip(batch, retries);
+    } finally {
+      queue.unshift(...retries);
+    }
+  };
+
+  const roundTrip = async (batch: readonly Job[], retries: Job[]): Promise<void> => {
     for (const job of batch) job.attempts += 1;
     roundTrips += 1;
     let rows: readonly BatchOutcomeRow[];
@@ -235,12 +250,12 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
         ),
       }));
     } catch (error) {
-      if (batch.length === 1) return failedAlone(batch[0]!, error);
+      if (batch.length === 1) return failedAlone(retries, batch[0]!, error);
       // Nothing of the batch was written: retry each call alone, uncounted.
-      for (const job of [...batch].reverse()) {
+      for (const job of batch) {
         job.attempts -= 1;
         job.alone = true;
-        queue.unshift(job);
+        retries.push(job);
       }
       return;
     }
@@ -249,7 +264,7 @@ export const createGroupCommit = (pool: Pool, options: GroupCommitOptions = {}):
       const job = batch[row.call_index - 1];
       if (job === undefined) throw new Error('append_events_batch returned an unknown call.');
       try {
-        if (settle(job, row)) wrote = true;
+        if (settle(retries, job, row)) wrote = true;
       } catch (error) {
         job.reject(error);
       }

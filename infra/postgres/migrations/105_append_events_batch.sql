@@ -18,6 +18,10 @@
 --   one of our ids, an invalid payload) aborts the batch as a whole: nothing of
 --   it is written, and the caller retries the calls alone, where an error
 --   belongs to the call that caused it.
+-- * A call that met stored ids of its own ('check' with stored events) may be a
+--   partial retry that the caller finishes with another call: the calls after
+--   it are not run ('skipped', nothing written) and go in the next batch, after
+--   that follow-up, so the order stays the queue's.
 CREATE FUNCTION append_events_batch(
   p_lock_order      text[],    -- every stream of every call, sorted and distinct
   p_call_streams    integer[], -- per call: how many of the per-stream entries below are its own
@@ -37,7 +41,7 @@ CREATE FUNCTION append_events_batch(
   p_hash_tails      text[]
 ) RETURNS TABLE (
   call_index           integer,  -- 1-based, the call's place in the arrays
-  outcome              text,
+  outcome              text,     -- as in 003, or 'skipped': not run, nothing written
   revisions            bigint[],
   last_transaction_id  text,
   last_global_position text,
@@ -52,6 +56,7 @@ DECLARE
   v_ns      integer;
   v_ne      integer;
   v_result  record;
+  v_skip    boolean := false;
 BEGIN
   FOREACH v_name IN ARRAY p_lock_order LOOP
     PERFORM pg_advisory_xact_lock(hashtextextended(v_name, 0));
@@ -63,6 +68,16 @@ BEGIN
   FOR c IN 1 .. cardinality(p_call_streams) LOOP
     v_ns := p_call_streams[c];
     v_ne := p_call_events[c];
+    call_index := c;
+    IF v_skip THEN
+      outcome := 'skipped';
+      revisions := NULL;
+      last_transaction_id := NULL;
+      last_global_position := NULL;
+      stored := NULL;
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
     SELECT * INTO v_result FROM append_events(
       p_streams[v_s + 1 : v_s + v_ns],
       p_streams[v_s + 1 : v_s + v_ns],
@@ -78,12 +93,12 @@ BEGIN
       p_hash_middles[v_e + 1 : v_e + v_ne],
       p_hash_tails[v_e + 1 : v_e + v_ne],
       p_look_up_ids[c] OR p_event_ids[v_e + 1 : v_e + v_ne] && v_known);
-    call_index := c;
     outcome := v_result.outcome;
     revisions := v_result.revisions;
     last_transaction_id := v_result.last_transaction_id;
     last_global_position := v_result.last_global_position;
     stored := v_result.stored;
+    v_skip := v_result.outcome = 'check' AND v_result.stored IS NOT NULL;
     RETURN NEXT;
     v_s := v_s + v_ns;
     v_e := v_e + v_ne;
