@@ -137,6 +137,14 @@ export interface EventStore {
    * `streamRevision` first, then `readStream`.
    */
   readStreamWithRevision?(stream: string): Promise<StreamWithRevision>;
+  /**
+   * Optional: `readStreamWithRevision` of several streams at once, keyed by
+   * stream name (every stream asked for is in the map, an absent one with no
+   * events and no revision). A database answers from one snapshot in one round
+   * trip. A command's load reads every stream it decides on with one call
+   * (a hold: the resource and each slot).
+   */
+  readStreams?(streams: readonly string[]): Promise<ReadonlyMap<string, StreamWithRevision>>;
   readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
   /** Catch-up then live; never skips, never reorders within a stream; resubscribes after connection loss. */
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;

@@ -110,5 +110,31 @@ export const streamMetadataContract = (store: () => EventStore): void => {
       expect(both.events).to.deep.equal(await store().readStream(stream));
       expect(both.revision).to.equal(await store().streamRevision(stream));
     }
+    const many = store().readStreams?.bind(store());
+    if (many === undefined) return;
+    const names = expected.map(([stream]) => stream);
+    // Asked twice and in another order: every stream once, each as read alone.
+    const all = await many([...names].reverse().concat(names));
+    expect([...all.keys()].sort()).to.deep.equal([...names].sort());
+    for (const stream of names) {
+      expect(all.get(stream), stream).to.deep.equal(await read(stream));
+    }
+    expect(await many([])).to.have.property('size', 0);
+  });
+
+  it('loads started together read as they would alone (a store may coalesce them)', async () => {
+    const streams = [streamIn(uniqueCategory()), streamIn(uniqueCategory())];
+    await store().append([{ stream: streams[0]!, expectedRevision: NO_STREAM, events: events(2) }]);
+    const read = store().readStreamWithRevision?.bind(store());
+    const together = await Promise.all(
+      [...streams, streams[0]!].map((stream) =>
+        read
+          ? read(stream)
+          : store()
+              .readStream(stream)
+              .then((events) => ({ events })),
+      ),
+    );
+    expect(together.map((entry) => entry.events.length)).to.deep.equal([2, 0, 2]);
   });
 };

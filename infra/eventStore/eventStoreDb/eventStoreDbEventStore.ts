@@ -122,6 +122,17 @@ export const getEventStoreDbEventStore = (
 
     readStream,
     streamRevision,
+    // No multi-stream read in the gRPC API: each stream's revision, then its
+    // events (the order loadStream relies on), all streams concurrently.
+    readStreams: async (names) =>
+      new Map(
+        await Promise.all(
+          names.map(async (stream) => {
+            const revision = await streamRevision(stream);
+            return [stream, { revision, events: await readStream(stream) }] as const;
+          }),
+        ),
+      ),
     readAll,
     subscribe: (subscribeOptions) => subscribeToAll(client, subscribeOptions, options.backoff),
 

@@ -144,6 +144,26 @@ export const getInMemoryEventStore = (): EventStore => {
       return Promise.resolve(selected.slice(0, options.maxCount ?? selected.length));
     },
 
+    readStreamWithRevision(stream) {
+      const state = streams.get(stream);
+      return Promise.resolve({
+        events: state === undefined ? [] : visible(state),
+        revision: currentRevision(state),
+      });
+    },
+
+    readStreams(names) {
+      return Promise.resolve(
+        new Map(
+          names.map((stream) => {
+            const state = streams.get(stream);
+            const events = state === undefined ? [] : visible(state);
+            return [stream, { events, revision: currentRevision(state) }] as const;
+          }),
+        ),
+      );
+    },
+
     streamRevision(stream) {
       return Promise.resolve(currentRevision(streams.get(stream)));
     },

@@ -4,7 +4,9 @@ import {
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
+  type RecordedEvent,
   type StreamAppend,
+  type StreamWithRevision,
   type StreamMetadata,
 } from '../../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../../domain/shared/errors.ts';
@@ -64,31 +66,93 @@ const readStreamSql = (backwards: boolean, hasFrom: boolean) => `
   ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
   LIMIT $2`;
 
-// readStream(stream) and streamRevision(stream) in one statement, so one snapshot:
-// one row per readable event, or one row of NULL event columns when none is.
-const readStreamWithRevisionSql = `
-  WITH head AS (
-    SELECT revision AS head_revision, deleted AS head_deleted,
-           coalesce(truncate_before, 0) AS first_readable, max_age_seconds
-    FROM streams WHERE stream_name = $1
+// readStreamWithRevision of many streams in one statement: per stream asked for,
+// one row per readable event or one row of NULL event columns.
+const readStreamsSql = `
+  WITH wanted AS (
+    SELECT w.name, w.ord, s.revision AS head_revision, s.deleted AS head_deleted,
+           coalesce(s.truncate_before, 0) AS first_readable, s.max_age_seconds
+    FROM unnest($1::text[]) WITH ORDINALITY AS w(name, ord)
+    LEFT JOIN streams s ON s.stream_name = w.name
   )
-  SELECT (SELECT head_revision::text FROM head WHERE NOT head_deleted AND head_revision >= 0)
-           AS current_revision,
+  SELECT wanted.name AS wanted_stream,
+         CASE WHEN NOT wanted.head_deleted AND wanted.head_revision >= 0
+              THEN wanted.head_revision::text END AS current_revision,
          readable.*
-  FROM (SELECT 1) AS one
+  FROM wanted
   LEFT JOIN LATERAL (
-    SELECT ${EVENT_COLUMNS} FROM events, head
-    WHERE stream_name = $1
-      AND NOT head.head_deleted
-      AND stream_revision >= head.first_readable
-      AND (head.max_age_seconds IS NULL
-           OR recorded_at >= now() - make_interval(secs => head.max_age_seconds))
+    SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream_name = wanted.name
+      AND NOT wanted.head_deleted
+      AND stream_revision >= wanted.first_readable
+      AND (wanted.max_age_seconds IS NULL
+           OR recorded_at >= now() - make_interval(secs => wanted.max_age_seconds))
   ) AS readable ON true
-  ORDER BY readable.stream_revision ASC`;
+  ORDER BY wanted.ord, readable.stream_revision ASC`;
 
 type EventRowWithRevision =
   | (EventRow & { readonly current_revision: string | null })
   | { readonly current_revision: string | null; readonly event_id: null };
+
+const readStreamsOnce = async (
+  pool: Pool,
+  streams: readonly string[],
+): Promise<Map<string, StreamWithRevision>> => {
+  const { rows } = await pool.query<EventRowWithRevision & { readonly wanted_stream: string }>(
+    readStreamsSql,
+    [[...new Set(streams)]],
+  );
+  const read = new Map<string, { events: RecordedEvent[]; revision: number | undefined }>();
+  for (const row of rows) {
+    let entry = read.get(row.wanted_stream);
+    if (entry === undefined) {
+      const revision = row.current_revision;
+      entry = { events: [], revision: revision === null ? undefined : Number(revision) };
+      read.set(row.wanted_stream, entry);
+    }
+    if (row.event_id !== null) entry.events.push(toRecordedEvent(row));
+  }
+  return read;
+};
+
+/**
+ * Coalesces the single-stream loads a command starts together (its resource,
+ * its slots, its calendar: `Promise.all` over `loadStream`) into one
+ * `readStreams` statement, sent once the current synchronous run has queued them.
+ */
+const createReadBatcher = (pool: Pool) => {
+  let waiting: {
+    stream: string;
+    resolve: (read: StreamWithRevision) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  const flush = (): void => {
+    const batch = waiting;
+    waiting = [];
+    readStreamsOnce(
+      pool,
+      batch.map((entry) => entry.stream),
+    ).then(
+      (read) => {
+        for (const entry of batch) {
+          const found = read.get(entry.stream);
+          if (found === undefined) entry.reject(new Error(`readStreams left out ${entry.stream}.`));
+          else entry.resolve(found);
+        }
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(error);
+      },
+    );
+  };
+  return {
+    read: (stream: string): Promise<StreamWithRevision> =>
+      new Promise((resolve, reject) => {
+        if (waiting.length === 0) queueMicrotask(flush);
+        waiting.push({ stream, resolve, reject });
+      }),
+  };
+};
 
 const laterOf = (a: string | undefined, b: string): string =>
   a === undefined || comparePostgresCheckpoints(b, a) > 0 ? b : a;
@@ -101,6 +165,7 @@ export const getPostgresEventStore = (
   const metrics = getAppendMetrics(options.registry);
   const maxAttempts = options.maxAppendAttempts ?? 5;
   const notifier = createAppendNotifier(pool, options.schema);
+  const readBatcher = createReadBatcher(pool);
   const groupCommit = createGroupCommit(pool, {
     maxAttempts,
     ...(options.maxAppendsInFlight === undefined
@@ -149,14 +214,9 @@ export const getPostgresEventStore = (
       return rows.map(toRecordedEvent);
     },
 
-    async readStreamWithRevision(stream) {
-      const { rows } = await pool.query<EventRowWithRevision>(readStreamWithRevisionSql, [stream]);
-      const revision = rows[0]?.current_revision;
-      return {
-        events: rows.flatMap((row) => (row.event_id === null ? [] : [toRecordedEvent(row)])),
-        revision: revision === null || revision === undefined ? undefined : Number(revision),
-      };
-    },
+    readStreamWithRevision: (stream) => readBatcher.read(stream),
+
+    readStreams: (streams) => readStreamsOnce(pool, streams),
 
     async streamRevision(stream) {
       const { rows } = await pool.query<{ revision: string }>(
