@@ -19,6 +19,7 @@ import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
 import { createStallStore } from './subscribers/stalls.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
+import { createResourceCache } from '../commands/shared/resourceCache.ts';
 import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
@@ -80,6 +81,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
     compensationFailures: getCompensationFailures(registry, logger),
+    resourceCache: createResourceCache(),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { getWriteRoutes } from '../../commands/routes.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import { testIds } from '../../commands/shared/testing/fixedIds.ts';
+import { createResourceCache } from '../../commands/shared/resourceCache.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
 import { getAuthRoutes } from '../../infra/auth/authRoutes.ts';
@@ -42,6 +43,7 @@ const writeSide: WriteSide = {
   codec: domainEventCodec,
   ids: testIds,
   clock: { now: () => new Date() },
+  resourceCache: createResourceCache(),
 };
 const auth = createAuthService({
   pool: db.pool,

@@ -10,11 +10,14 @@ import {
   type ExpectedRevision,
 } from './eventStore.ts';
 import type { IdGenerator } from './ports.ts';
+import type { ResourceCache } from './resourceCache.ts';
 
 export interface WriteDeps {
   readonly store: EventStore;
   readonly codec: EventCodec;
   readonly ids: IdGenerator;
+  /** Folded resources kept between commands (a hold then reads once); absent → read every time. */
+  readonly resourceCache?: ResourceCache;
 }
 
 export interface LoadedStream<State> {

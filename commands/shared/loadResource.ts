@@ -15,13 +15,22 @@ export interface ActiveResource {
 
 /**
  * Loads `resource-{id}` for a sale: 404 RESOURCE_NOT_FOUND when it was never
- * registered, 409 RESOURCE_RETIRED when it no longer sells.
+ * registered, 409 RESOURCE_RETIRED when it no longer sells. With a
+ * `resourceCache`, a resource seen before costs no read here: the caller must
+ * then load the resource's slots with `loadSlots` before it decides, which
+ * reads the resource's revision in the same snapshot and makes the attempt
+ * retry (ConcurrencyError) when the cached resource is no longer current.
  */
 export const loadActiveResource = async (
-  deps: Pick<WriteDeps, 'store' | 'codec'>,
+  deps: Pick<WriteDeps, 'store' | 'codec' | 'resourceCache'>,
   resourceId: string,
 ): Promise<ActiveResource> => {
-  const loaded = await loadStream(deps, resourceStream(resourceId), resourceDecider);
+  // From the cache only for callers that go on to loadSlots of this resource,
+  // which checks the cached revision in the same read as the slots.
+  const loaded =
+    deps.resourceCache?.get(resourceId) ??
+    (await loadStream(deps, resourceStream(resourceId), resourceDecider));
+  if (loaded.state.status !== 'Unregistered') deps.resourceCache?.set(resourceId, loaded);
   const state = loaded.state;
   switch (state.status) {
     case 'Unregistered':

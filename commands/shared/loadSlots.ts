@@ -1,7 +1,10 @@
-import { slotStream, type SlotKey } from '../../domain/shared/streams.ts';
+import { resourceDecider } from '../../domain/resource/resourceDecider.ts';
+import { ConcurrencyError } from '../../domain/shared/errors.ts';
+import { resourceStream, slotStream, type SlotKey } from '../../domain/shared/streams.ts';
 import { slotDecider } from '../../domain/slot/slotDecider.ts';
 import type { SlotState } from '../../domain/slot/state.ts';
 import { loadStream, type LoadedStream, type WriteDeps } from './commandHandler.ts';
+import { NO_STREAM } from './eventStore.ts';
 
 /** Slot streams as loaded, keyed by stream name (what the claim executor looks expected revisions up by). */
 export type LoadedSlots = ReadonlyMap<
@@ -11,20 +14,39 @@ export type LoadedSlots = ReadonlyMap<
 
 /**
  * Loads every `slot-{resourceId}.{key}` stream (absent streams read as Empty
- * at no revision). Loads run concurrently; the pool bounds them.
+ * at no revision), started together so a coalescing store reads them in one
+ * round trip. With a `resourceCache` holding the resource, its stream is read
+ * in the same round trip: a cached resource that is no longer current makes
+ * this throw a ConcurrencyError (the write retries from a fresh load).
  */
 export const loadSlots = async (
-  deps: Pick<WriteDeps, 'store' | 'codec'>,
+  deps: Pick<WriteDeps, 'store' | 'codec' | 'resourceCache'>,
   resourceId: string,
   slotKeys: readonly SlotKey[],
 ): Promise<LoadedSlots> => {
   const unique = [...new Set(slotKeys)];
-  const loaded = await Promise.all(
-    unique.map(async (slotKey) => {
+  const cached = deps.resourceCache?.get(resourceId);
+  // Started together, so a store that coalesces reads answers them in one round trip.
+  const [resource, ...loaded] = await Promise.all([
+    cached === undefined
+      ? undefined
+      : loadStream(deps, resourceStream(resourceId), resourceDecider),
+    ...unique.map(async (slotKey) => {
       const stream = slotStream(resourceId, slotKey);
       return [stream, { ...(await loadStream(deps, stream, slotDecider)), slotKey }] as const;
     }),
-  );
+  ]);
+  if (cached !== undefined && resource !== undefined) {
+    deps.resourceCache?.set(resourceId, resource);
+    // The caller may have decided on the cached resource (loadActiveResource): retry on the current one.
+    if (resource.revision !== cached.revision) {
+      throw new ConcurrencyError(
+        resourceStream(resourceId),
+        cached.revision === undefined ? NO_STREAM : String(cached.revision),
+        resource.revision === undefined ? NO_STREAM : String(resource.revision),
+      );
+    }
+  }
   return new Map(loaded);
 };
 

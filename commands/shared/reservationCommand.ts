@@ -5,7 +5,6 @@ import { NotFoundError } from '../../domain/shared/errors.ts';
 import { reservationStream } from '../../domain/shared/streams.ts';
 import { handleCommand } from './commandHandler.ts';
 import type { Checkpoint } from './eventStore.ts';
-import { loadReservation } from './reservationAccess.ts';
 import { metadataFor, type Caller } from './writeMetadata.ts';
 import type { WriteSide } from './writeSide.ts';
 
@@ -16,9 +15,9 @@ export interface ReservationWritten {
 }
 
 /**
- * A reservation command that touches no slot: check the caller may do it
- * (`authorize` throws), then load → decide → append with the expected
- * revision, rebuilt from the latest state on each retry.
+ * A reservation command that touches no slot: load, check the caller may do
+ * it (`authorize` throws), decide, append with the expected revision; all of
+ * it again from the latest state on each retry. One read, one append.
  */
 export const runReservationCommand = async (
   writeSide: WriteSide,
@@ -28,15 +27,20 @@ export const runReservationCommand = async (
   build: (reservation: Reservation) => ReservationCommand,
   metadataExtra: Record<string, unknown> = {},
 ): Promise<ReservationWritten> => {
-  authorize((await loadReservation(writeSide, reservationId)).reservation);
+  // One read: the caller's access is checked on the state the command is decided on.
   const outcome = await handleCommand(
     writeSide,
     reservationStream(reservationId),
     reservationDecider,
     (state) => {
       if (state.status === 'NONE') {
-        throw new NotFoundError(`Reservation ${reservationId} does not exist.`, { reservationId });
+        throw new NotFoundError(
+          `Reservation ${reservationId} does not exist; check the id returned when the hold was placed.`,
+          { reservationId },
+          'RESERVATION_NOT_FOUND',
+        );
       }
+      authorize(state);
       return build(state);
     },
     metadataFor(caller, metadataExtra),

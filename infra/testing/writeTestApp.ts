@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getWriteRoutes } from '../../commands/routes.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import type { EventStore } from '../../commands/shared/eventStore.ts';
+import { createResourceCache } from '../../commands/shared/resourceCache.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { createManualClock, testIds } from '../../commands/shared/testing/fixedIds.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
@@ -59,6 +60,7 @@ export const startWriteTestApp = async (
         codec: domainEventCodec,
         ids: testIds,
         clock,
+        resourceCache: createResourceCache(),
         ...(options.holdCap ? { holdCap: options.holdCap } : {}),
         ...options.writeSideExtras?.(db),
       };
