@@ -20,6 +20,7 @@ import { createStallStore } from './subscribers/stalls.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
 import { createResourceCache } from '../commands/shared/resourceCache.ts';
+import { createStreamLanes } from '../commands/shared/streamLanes.ts';
 import { parseRoles } from './composition/roles.ts';
 import { cryptoIds, systemClock } from './composition/systemPorts.ts';
 import type { Config } from './config/config.ts';
@@ -82,6 +83,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     surgeEnabled: config.SURGE_ENABLED,
     compensationFailures: getCompensationFailures(registry, logger),
     resourceCache: createResourceCache(),
+    lanes: createStreamLanes(),
     holdCap: getReadModelHoldCap({
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),

@@ -9,6 +9,7 @@ import { getWriteRoutes } from '../../commands/routes.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import { testIds } from '../../commands/shared/testing/fixedIds.ts';
 import { createResourceCache } from '../../commands/shared/resourceCache.ts';
+import { createStreamLanes } from '../../commands/shared/streamLanes.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { sampleNightly } from '../../domain/resource/testing/sampleResources.ts';
 import { getAuthRoutes } from '../../infra/auth/authRoutes.ts';
@@ -44,6 +45,7 @@ const writeSide: WriteSide = {
   ids: testIds,
   clock: { now: () => new Date() },
   resourceCache: createResourceCache(),
+  lanes: createStreamLanes(),
 };
 const auth = createAuthService({
   pool: db.pool,

@@ -119,7 +119,50 @@ const decideAll = (prepared: PreparedSlotWrite<unknown>): Map<string, SlotEvent[
   return new Map([...decided].map(([stream, { events }]) => [stream, events]));
 };
 
-/** Atomic stores: every slot stream and the aggregate in one append, whole write retried on conflict. */
+/** The streams a prepared write appends to, when it does. */
+const streamsOf = (prepared: PreparedSlotWrite<unknown>): string[] => [
+  ...prepared.plan.claims.map((step) => step.stream),
+  ...prepared.plan.releases.map((step) => step.stream),
+  ...prepared.plan.aggregates.map((write) => write.stream),
+];
+
+/** One attempt of the atomic path: decide every stream, append them in one call. */
+const appendPrepared = async <R>(
+  deps: WriteDeps,
+  prepared: PreparedSlotWrite<R>,
+  baseMetadata: EventMetadata,
+): Promise<SlotWriteOutcome<R>> => {
+  const metadata = { ...baseMetadata, ...prepared.metadata };
+  const appends: StreamAppend[] = [];
+  for (const [stream, events] of decideAll(prepared)) {
+    if (events.length === 0) continue;
+    appends.push({
+      stream,
+      expectedRevision: expectedRevisionOf(prepared.slots.get(stream)?.revision),
+      events: toEventsToAppend(deps.codec, deps.ids, events, metadata),
+    });
+  }
+  for (const write of prepared.plan.aggregates) {
+    if (write.events.length === 0) continue;
+    appends.push({
+      stream: write.stream,
+      expectedRevision: write.expectedRevision,
+      events: toEventsToAppend(deps.codec, deps.ids, write.events, metadata),
+    });
+  }
+  const revisions = new Map<string, number>();
+  if (appends.length === 0) return { result: prepared.result, position: undefined, revisions };
+  const appended = await deps.store.append(appends);
+  collect(appended, revisions);
+  return { result: prepared.result, position: appended.position, revisions };
+};
+
+/**
+ * Atomic stores: every slot stream and the aggregate in one append, whole write
+ * retried on conflict. With lanes, a write that had to wait for another one on
+ * its streams prepares again under the lanes before it appends, so writers of a
+ * hot slot in this process take turns instead of conflicting.
+ */
 const writeAtomically = <R>(
   deps: WriteDeps,
   prepare: () => Promise<PreparedSlotWrite<R>>,
@@ -128,29 +171,13 @@ const writeAtomically = <R>(
 ): Promise<SlotWriteOutcome<R>> =>
   retryOnConflict(async () => {
     const prepared = await prepare();
-    const metadata = { ...baseMetadata, ...prepared.metadata };
-    const appends: StreamAppend[] = [];
-    for (const [stream, events] of decideAll(prepared)) {
-      if (events.length === 0) continue;
-      appends.push({
-        stream,
-        expectedRevision: expectedRevisionOf(prepared.slots.get(stream)?.revision),
-        events: toEventsToAppend(deps.codec, deps.ids, events, metadata),
-      });
+    if (deps.lanes === undefined) return appendPrepared(deps, prepared, baseMetadata);
+    const lane = await deps.lanes.acquire(streamsOf(prepared));
+    try {
+      return await appendPrepared(deps, lane.waited ? await prepare() : prepared, baseMetadata);
+    } finally {
+      lane.release();
     }
-    for (const write of prepared.plan.aggregates) {
-      if (write.events.length === 0) continue;
-      appends.push({
-        stream: write.stream,
-        expectedRevision: write.expectedRevision,
-        events: toEventsToAppend(deps.codec, deps.ids, write.events, metadata),
-      });
-    }
-    const revisions = new Map<string, number>();
-    if (appends.length === 0) return { result: prepared.result, position: undefined, revisions };
-    const appended = await deps.store.append(appends);
-    collect(appended, revisions);
-    return { result: prepared.result, position: appended.position, revisions };
   }, maxAttempts);
 
 /** Decides and appends one slot step from a fresh load, retried on conflicts. */

@@ -11,6 +11,7 @@ import {
 } from './eventStore.ts';
 import type { IdGenerator } from './ports.ts';
 import type { ResourceCache } from './resourceCache.ts';
+import type { StreamLanes } from './streamLanes.ts';
 
 export interface WriteDeps {
   readonly store: EventStore;
@@ -18,6 +19,8 @@ export interface WriteDeps {
   readonly ids: IdGenerator;
   /** Folded resources kept between commands (a hold then reads once); absent → read every time. */
   readonly resourceCache?: ResourceCache;
+  /** Writes of this process to one stream take turns; absent → every writer races (and retries). */
+  readonly lanes?: StreamLanes;
 }
 
 export interface LoadedStream<State> {
@@ -110,28 +113,42 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   options: HandleOptions = {},
 ): Promise<CommandOutcome<Event, State>> =>
   retryOnConflict(async () => {
-    const loaded = await loadStream(deps, stream, decider);
-    const resolved =
-      typeof command === 'function'
-        ? (command as (state: State) => Command)(loaded.state)
-        : command;
-    const events = decider.decide(resolved, loaded.state);
-    if (events.length === 0) {
-      const position = loaded.position ?? (await deps.store.headPosition());
-      return { events, state: loaded.state, revision: loaded.revision, position };
+    // The stream is known up front: wait for this process's other writers of it first.
+    const lane = await deps.lanes?.acquire([stream]);
+    try {
+      return await decideAndAppend(deps, stream, decider, command, metadata);
+    } finally {
+      lane?.release();
     }
-    const result = await deps.store.append([
-      {
-        stream,
-        expectedRevision: expectedRevisionOf(loaded.revision),
-        events: toEventsToAppend(deps.codec, deps.ids, events, metadata),
-      },
-    ]);
-    const state = events.reduce((current, event) => decider.evolve(current, event), loaded.state);
-    return {
-      events,
-      state,
-      revision: result.streams[0]?.revision,
-      position: result.position,
-    };
   }, options.maxAttempts);
+
+const decideAndAppend = async <Command, Event extends DomainEvent, State>(
+  deps: WriteDeps,
+  stream: string,
+  decider: Decider<Command, Event, State>,
+  command: Command | ((state: State) => Command),
+  metadata: EventMetadata,
+): Promise<CommandOutcome<Event, State>> => {
+  const loaded = await loadStream(deps, stream, decider);
+  const resolved =
+    typeof command === 'function' ? (command as (state: State) => Command)(loaded.state) : command;
+  const events = decider.decide(resolved, loaded.state);
+  if (events.length === 0) {
+    const position = loaded.position ?? (await deps.store.headPosition());
+    return { events, state: loaded.state, revision: loaded.revision, position };
+  }
+  const result = await deps.store.append([
+    {
+      stream,
+      expectedRevision: expectedRevisionOf(loaded.revision),
+      events: toEventsToAppend(deps.codec, deps.ids, events, metadata),
+    },
+  ]);
+  const state = events.reduce((current, event) => decider.evolve(current, event), loaded.state);
+  return {
+    events,
+    state,
+    revision: result.streams[0]?.revision,
+    position: result.position,
+  };
+};

@@ -3,6 +3,7 @@ import { getWriteRoutes } from '../../commands/routes.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import type { EventStore } from '../../commands/shared/eventStore.ts';
 import { createResourceCache } from '../../commands/shared/resourceCache.ts';
+import { createStreamLanes } from '../../commands/shared/streamLanes.ts';
 import type { WriteSide } from '../../commands/shared/writeSide.ts';
 import { createManualClock, testIds } from '../../commands/shared/testing/fixedIds.ts';
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
@@ -61,6 +62,7 @@ export const startWriteTestApp = async (
         ids: testIds,
         clock,
         resourceCache: createResourceCache(),
+        lanes: createStreamLanes(),
         ...(options.holdCap ? { holdCap: options.holdCap } : {}),
         ...options.writeSideExtras?.(db),
       };
