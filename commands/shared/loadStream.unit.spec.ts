@@ -20,13 +20,18 @@ const hold = (reservationId: string) => ({
   now: '2026-12-01T10:00:00.000Z',
 });
 
-/** A store where another writer's append lands right after the first read of an empty stream. */
+/**
+ * A store where another writer's append lands right after the first read of an
+ * empty stream; without the one-snapshot reads, so loadStream takes its
+ * revision-then-events path.
+ */
 const interleaved = (): EventStore => {
   const store = getInMemoryEventStore();
+  const { readStreamWithRevision: _oneRead, readStreams: _manyReads, ...separateReads } = store;
   let raced = false;
   const deps = { store, codec: domainEventCodec, ids: testIds };
   return {
-    ...store,
+    ...separateReads,
     readStream: async (name, options) => {
       const events = await store.readStream(name, options);
       if (!raced && events.length === 0) {
