@@ -27,7 +27,9 @@ const hold = (reservationId: string) => ({
  */
 const interleaved = (): EventStore => {
   const store = getInMemoryEventStore();
-  const { readStreamWithRevision: _oneRead, readStreams: _manyReads, ...separateReads } = store;
+  const separateReads: EventStore = { ...store };
+  delete separateReads.readStreamWithRevision;
+  delete separateReads.readStreams;
   let raced = false;
   const deps = { store, codec: domainEventCodec, ids: testIds };
   return {
