@@ -23,6 +23,7 @@ export interface Strings {
   readonly total: string;
   readonly priceDifference: string;
   readonly additional: string;
+  readonly charged: string;
   readonly refunded: string;
   readonly noRefund: string;
   readonly confirm: string;
@@ -69,6 +70,7 @@ const en: Strings = {
   total: 'Total',
   priceDifference: 'Price difference',
   additional: 'Additional charge',
+  charged: 'Charged',
   refunded: 'Refunded',
   noRefund: 'No refund',
   confirm: 'Confirm the request',
@@ -111,6 +113,7 @@ const he: Strings = {
   total: 'סה״כ',
   priceDifference: 'הפרש מחיר',
   additional: 'חיוב נוסף',
+  charged: 'חויב',
   refunded: 'הוחזר',
   noRefund: 'ללא החזר',
   confirm: 'אישור הבקשה',

@@ -19,7 +19,8 @@ export interface MessageModel {
   readonly endsAt: string;
   readonly quantity: number;
   readonly total: Money;
-  /** Cancellation: what was actually refunded (from the payment record). */
+  /** Cancellation: what was actually captured and refunded (from the payment record). */
+  readonly charged?: Money | undefined;
   readonly refunded?: Money | undefined;
   /** Modification: new total − previous total. */
   readonly priceDifference?: Money | undefined;
@@ -65,6 +66,7 @@ const detailRows = (model: MessageModel, s: Strings): Row[] => {
   if (model.priceDifference !== undefined)
     rows.push([s.priceDifference, money(model.priceDifference)]);
   if (model.additional !== undefined) rows.push([s.additional, money(model.additional)]);
+  if (model.charged !== undefined) rows.push([s.charged, money(model.charged)]);
   if (model.refunded !== undefined)
     rows.push([s.refunded, model.refunded.amount > 0 ? money(model.refunded) : s.noRefund]);
   return rows;
