@@ -189,8 +189,7 @@ const composeVendor = async (
   if (!user || user.vendorId !== reservation.resource.vendorId)
     return { kind: 'skip', reason: 'The vendor user no longer exists or is disabled.' };
   const now = deps.clock.now();
-  const expiresAt =
-    reservation.expiresAt ?? new Date(now.getTime() + 24 * 3_600_000).toISOString();
+  const expiresAt = reservation.expiresAt ?? new Date(now.getTime() + 24 * 3_600_000).toISOString();
   const token = await deps.links.sign({
     tokenId: `m${row.id}`,
     reservationId: row.reservationId,

@@ -82,8 +82,27 @@ export const planGuestMessages = (
       return one('no-show', clear);
     case 'ReservationCheckedIn':
       return { messages: [], reminder: clear };
-    default:
+    case 'ReservationRequested':
+    case 'VendorNotified':
+    case 'VendorConfirmed':
+    case 'VendorDeclined':
+    case 'VendorConfirmationTimedOut':
+    case 'AuthorizationRequested':
+    case 'PaymentMethodProvided':
+    case 'VendorAuthorized':
+    case 'VendorAuthorizationFailed':
+    case 'RequesterAuthorized':
+    case 'RequesterAuthorizationFailed':
+    case 'AvailabilityRevalidated':
+    case 'AvailabilityRevalidationFailed':
+    case 'CommitStarted':
+    case 'CommitFailed':
+    case 'ReservationCompleted':
       return NOTHING;
+    default: {
+      const _never: never = event;
+      return _never;
+    }
   }
 };
 

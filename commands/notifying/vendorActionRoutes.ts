@@ -13,6 +13,11 @@ const tokenParams = z.strictObject({
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'Expected the token from the email link.'),
 });
 
+/** An HTML body goes out through the route's `stream` (its `body` is always JSON). */
+async function* oneChunk(text: string): AsyncIterable<string> {
+  yield await Promise.resolve(text);
+}
+
 const page = (status: number, title: string, message: string): HttpResponse => {
   const html = [
     '<!DOCTYPE html>',
@@ -28,9 +33,7 @@ const page = (status: number, title: string, message: string): HttpResponse => {
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
     },
-    stream: (async function* () {
-      yield html;
-    })(),
+    stream: oneChunk(html),
   };
 };
 

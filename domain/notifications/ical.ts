@@ -23,11 +23,7 @@ export interface InviteEvent {
 
 /** TEXT value escaping (RFC 5545 3.3.11). */
 export const escapeText = (value: string): string =>
-  value
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r?\n/g, '\\n');
+  value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 
 /** Parameter values with `:;,` are quoted; quotes themselves cannot appear. */
 const paramValue = (value: string): string => {
@@ -59,7 +55,10 @@ export const foldLine = (line: string): string => {
 };
 
 const utcStamp = (instant: string): string =>
-  new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  new Date(instant)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 const dateValue = (instant: string, timeZone: string): string =>
   localDateOf(instant, timeZone).replace(/-/g, '');

@@ -13,7 +13,8 @@ export const pickLocale = (
 ): { readonly language: Language; readonly locale: string } => {
   const venueLanguage: Language = venueCountry === 'IL' ? 'he' : 'en';
   const wanted = guestLanguage?.toLowerCase().split(/[-_]/)[0];
-  const language: Language = wanted === 'he' || wanted === 'iw' ? 'he' : wanted === 'en' ? 'en' : venueLanguage;
+  const language: Language =
+    wanted === 'he' || wanted === 'iw' ? 'he' : wanted === 'en' ? 'en' : venueLanguage;
   const country = /^[A-Z]{2}$/.test(venueCountry) ? venueCountry : 'US';
   return { language, locale: `${language}-${country}` };
 };

@@ -30,8 +30,7 @@ export interface MessageModel {
   readonly guestName?: string | undefined;
   /** Vendor request: the signed one-click links and when they stop working. */
   readonly links?:
-    | { readonly confirm: string; readonly decline: string; readonly expiresAt: string }
-    | undefined;
+    { readonly confirm: string; readonly decline: string; readonly expiresAt: string } | undefined;
 }
 
 export interface RenderedMessage {
@@ -90,7 +89,9 @@ export const renderMessage = (model: MessageModel): RenderedMessage => {
     lead,
     '',
     ...rows.map(([label, value]) => `${label}: ${value}`),
-    ...(links ? ['', `${s.confirm}: ${links.confirm}`, `${s.decline}: ${links.decline}`, linkExpiry] : []),
+    ...(links
+      ? ['', `${s.confirm}: ${links.confirm}`, `${s.decline}: ${links.decline}`, linkExpiry]
+      : []),
     '',
     s.signature,
     '',
@@ -106,7 +107,8 @@ export const renderMessage = (model: MessageModel): RenderedMessage => {
     `<p>${escapeHtml(lead)}</p>`,
     '<table>',
     ...rows.map(
-      ([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+      ([label, value]) =>
+        `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
     ),
     '</table>',
     ...(links
