@@ -33,6 +33,7 @@ import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
+import { createPersonalDataParts } from './composition/personalData.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -72,7 +73,17 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const { store } = log;
   const webhookParts = createWebhookParts(config, pool);
+  const personalData = await createPersonalDataParts({
+    config,
+    db: pool,
+    store,
+    codec: domainEventCodec,
+    embedded: database.embedded,
+    logger,
+  });
   const writeSide: WriteSide = {
+    personalData: personalData.vault,
+    guestDirectory: personalData.directory,
     holdWebhooks: webhookParts.holdWebhooks,
     store,
     codec: domainEventCodec,

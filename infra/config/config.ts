@@ -124,6 +124,16 @@ export const configSchema = z.object({
     .optional(),
   /** Where the generated audit signing key is kept when AUDIT_SIGNING_KEY is unset. */
   AUDIT_KEY_FILE: z.string().min(1).default('./.data/audit-signing-key.pem'),
+  /** Master key of the PII store (32 bytes, hex or base64): wraps every guest data key; unset → generated into PII_MASTER_KEY_FILE. */
+  PII_MASTER_KEY: z
+    .string()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v.trim()) || Buffer.from(v.trim(), 'base64').length === 32,
+      'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+    )
+    .optional(),
+  /** Where the generated PII master key is kept when PII_MASTER_KEY is unset. */
+  PII_MASTER_KEY_FILE: z.string().min(1).default('./.data/pii-master-key'),
 });
 
 export type Config = z.infer<typeof configSchema>;
