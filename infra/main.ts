@@ -34,7 +34,7 @@ import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
 import { createNotificationParts } from './composition/notifications.ts';
-import { createInMemoryGuestDirectory } from '../commands/shared/guestDirectory.ts';
+import { createPersonalDataParts } from './composition/personalData.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -74,7 +74,17 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const { store } = log;
   const webhookParts = createWebhookParts(config, pool);
+  const personalData = await createPersonalDataParts({
+    config,
+    db: pool,
+    store,
+    codec: domainEventCodec,
+    embedded: database.embedded,
+    logger,
+  });
   const writeSide: WriteSide = {
+    personalData: personalData.vault,
+    guestDirectory: personalData.directory,
     holdWebhooks: webhookParts.holdWebhooks,
     store,
     codec: domainEventCodec,
@@ -188,7 +198,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   const notifier = roles.has('notifier')
     ? notifications.start({
         store,
-        guests: createInMemoryGuestDirectory(),
+        guests: personalData.directory,
         baseUrl: api?.url ?? `http://${config.HOST}:${config.PORT}`,
         connectionString: database.connectionString,
         schema: database.schema,

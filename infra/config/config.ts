@@ -150,6 +150,16 @@ export const configSchema = z.object({
   NOTIFY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Base URL the links in emails point at (the API as the vendor reaches it); unset → the API's own URL. */
   PUBLIC_BASE_URL: optionalUrl(['http:', 'https:']),
+  /** Master key of the PII store (32 bytes, hex or base64): wraps every guest data key; unset → generated into PII_MASTER_KEY_FILE. */
+  PII_MASTER_KEY: z
+    .string()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v.trim()) || Buffer.from(v.trim(), 'base64').length === 32,
+      'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+    )
+    .optional(),
+  /** Where the generated PII master key is kept when PII_MASTER_KEY is unset. */
+  PII_MASTER_KEY_FILE: z.string().min(1).default('./.data/pii-master-key'),
 });
 
 export type Config = z.infer<typeof configSchema>;
