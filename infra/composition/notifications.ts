@@ -61,8 +61,14 @@ export const createNotificationParts = (
   config: Config,
   pool: Pool,
   logger: Logger,
-  overrides: { readonly policy?: RetryPolicy; readonly pollMs?: number } = {},
+  overrides: {
+    readonly policy?: RetryPolicy;
+    readonly pollMs?: number;
+    /** Default the wall clock; tests bring their manual one. */
+    readonly clock?: { now(): Date };
+  } = {},
 ): NotificationParts => {
+  const clock = overrides.clock ?? systemClock;
   const vendors = getPostgresVendorContacts(pool);
   let wakeRole: (() => void) | undefined;
   const queue = getPostgresMessageQueue(pool, () => wakeRole?.());
@@ -79,7 +85,7 @@ export const createNotificationParts = (
     vendorNotifier: createEmailVendorNotifier({
       vendors,
       queue,
-      clock: systemClock,
+      clock,
       onNoRecipient: (vendorId, reservationId) =>
         logger.warn(
           { vendorId, reservationId },
@@ -100,7 +106,7 @@ export const createNotificationParts = (
         optOuts,
         baseUrl: config.PUBLIC_BASE_URL ?? deps.baseUrl,
         from,
-        clock: systemClock,
+        clock,
         refundWaitMs: REFUND_WAIT_MS,
       };
       const mailer = createMailer({
@@ -123,7 +129,7 @@ export const createNotificationParts = (
           random: Math.random,
           logger,
         }),
-        clock: systemClock,
+        clock,
         reminderBeforeMs: config.NOTIFY_REMINDER_BEFORE,
         leaseConnectionString: deps.connectionString,
         leaseScope: deps.schema,
