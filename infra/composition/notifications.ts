@@ -136,9 +136,10 @@ export const createNotificationParts = (
         ...(overrides.pollMs === undefined ? {} : { pollMs: overrides.pollMs }),
         logger,
       });
-      wakeRole = running.wake;
+      const wake = () => running.wake();
+      wakeRole = wake;
       return {
-        wake: running.wake,
+        wake,
         stop: () => {
           wakeRole = undefined;
           running.stop();
