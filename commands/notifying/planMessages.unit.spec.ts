@@ -70,7 +70,7 @@ describe('planning guest messages from reservation events', () => {
       source({
         type: 'VendorNotified',
         data: { reservationId: 'r1', notifiedAt: '2027-03-01T10:00:00Z' },
-      } as ReservationEvent),
+      }),
       DAY,
     );
     expect(plan).to.deep.equal({ messages: [], reminder: { kind: 'none' } });
