@@ -35,6 +35,8 @@ import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
+import { createNotificationParts } from './composition/notifications.ts';
+import { createPersonalDataParts } from './composition/personalData.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -74,7 +76,17 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const { store } = log;
   const webhookParts = createWebhookParts(config, pool);
+  const personalData = await createPersonalDataParts({
+    config,
+    db: pool,
+    store,
+    codec: domainEventCodec,
+    embedded: database.embedded,
+    logger,
+  });
   const writeSide: WriteSide = {
+    personalData: personalData.vault,
+    guestDirectory: personalData.directory,
     holdWebhooks: webhookParts.holdWebhooks,
     store,
     codec: domainEventCodec,
@@ -105,7 +117,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
   });
   if (roles.has('projector')) projections.start();
-  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
+  const notifications = createNotificationParts(config, pool, logger);
+  const paymentSaga = createPaymentSagaDeps({
+    config,
+    pool,
+    writeSide,
+    logger,
+    registry,
+    vendorNotifier: notifications.vendorNotifier,
+  });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
         store,
@@ -174,7 +194,19 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
             }),
           }),
           ...webhookParts.routes,
+          ...notifications.routes(writeSide),
         ],
+      })
+    : undefined;
+  // After the api: the links in vendor emails point at its URL unless PUBLIC_BASE_URL says otherwise.
+  const notifier = roles.has('notifier')
+    ? notifications.start({
+        store,
+        guests: personalData.directory,
+        baseUrl: api?.url ?? `http://${config.HOST}:${config.PORT}`,
+        connectionString: database.connectionString,
+        schema: database.schema,
+        registry,
       })
     : undefined;
   logger.info(
@@ -191,6 +223,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       reconciliationSchedule?.stop();
       saga?.stop();
       webhooks?.stop();
+      notifier?.stop();
       await projections.stop();
       stopStoreMetrics();
       redis?.disconnect();

@@ -11,6 +11,7 @@ const COMMANDS: Readonly<Record<string, { script: string; summary: string }>> = 
   projections: { script: './projections.ts', summary: 'status | rebuild <name>' },
   audit: { script: './audit.ts', summary: 'verify [<stream>] | history <stream> | state <stream>' },
   payments: { script: './payments.ts', summary: 'reconcile [<reservationId> …]' },
+  notifications: { script: './notifications.ts', summary: 'list [--limit N] (the .eml outbox)' },
 };
 
 const HELP = new Set(['help', '--help', '-h']);

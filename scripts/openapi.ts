@@ -7,6 +7,7 @@ import { getReadRoutes } from '../queries/routes.ts';
 import { getAuthRoutes } from '../infra/auth/authRoutes.ts';
 import { createAuthService } from '../infra/auth/authService.ts';
 import { createPaymentSagaDeps, getPaymentRoutes } from '../infra/composition/payments.ts';
+import { createNotificationParts } from '../infra/composition/notifications.ts';
 import { cryptoIds, systemClock } from '../infra/composition/systemPorts.ts';
 import { loadConfig } from '../infra/config/config.ts';
 import { getInMemoryEventStore } from '../infra/eventStore/memory/inMemoryEventStore.ts';
@@ -50,6 +51,7 @@ await runCli(async () => {
     ...getWriteRoutes(writeSide),
     ...getReadRoutes(readSide.deps),
     ...getPaymentRoutes(createPaymentSagaDeps({ config, pool, writeSide, logger }), config, pool),
+    ...createNotificationParts(config, pool, logger).routes(writeSide),
   ];
   const json = `${JSON.stringify(createOpenApiDocument(routes, API_INFO), null, 2)}\n`;
   const [file] = process.argv.slice(2);

@@ -16,14 +16,25 @@ import { reservationWriteResponse } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { placeHold } from './handler.ts';
 import { periodOf } from './period.ts';
+import { holdResponseExtras, personalDataOf } from './personalDataInput.ts';
+import {
+  bookingMetadataSchema,
+  bookingSourceSchema,
+  guestEmailSchema,
+  guestLanguageSchema,
+  guestNameSchema,
+  guestPhoneSchema,
+  guestTextSchema,
+} from '../../domain/guest/personalDataSchema.ts';
 
-/** Seed 002's booking fields (snake_case); guest contact fields are accepted, not recorded. */
+/** Seed 002's booking fields (snake_case); the guest's personal fields are sealed by the PII store. */
 const bookingBody = z.strictObject({
   venue_id: idSchema,
   guest_id: idSchema.optional(),
-  guest_name: z.string().trim().min(1).max(200),
-  guest_email: z.email().max(320).optional(),
-  guest_phone: z.string().max(40).optional(),
+  guest_name: guestNameSchema,
+  guest_email: guestEmailSchema.optional(),
+  guest_phone: guestPhoneSchema.optional(),
+  guest_language: guestLanguageSchema.optional(),
   guest_nationality: countryCodeSchema.optional(),
   guest_visa_type: z.string().min(1).max(20).optional(),
   party_size: z.number().int().min(1).max(100),
@@ -39,9 +50,13 @@ const bookingBody = z.strictObject({
   /** Nightly venues: the check-out date (booking_date is the check-in). */
   end_date: localDateSchema.optional(),
   quantity: quantitySchema.default(1),
-  special_requests: z.string().max(2000).optional(),
+  special_requests: guestTextSchema.optional(),
+  /** Seed 002's `internal_notes`; `notes` is accepted too. */
+  internal_notes: guestTextSchema.optional(),
+  notes: guestTextSchema.optional(),
   promo_code: promoCodeSchema.optional(),
-  source: z.string().max(64).optional(),
+  source: bookingSourceSchema.optional(),
+  metadata: bookingMetadataSchema.optional(),
 });
 
 const bookingPeriod = (b: z.output<typeof bookingBody>): HoldPeriod => {
@@ -87,10 +102,21 @@ export const getCreateBookingRoute = (writeSide: WriteSide): RouteModule =>
           },
           requesterId: b.guest_id,
           promoCode: b.promo_code,
+          personalData: personalDataOf({
+            name: b.guest_name,
+            email: b.guest_email,
+            phone: b.guest_phone,
+            language: b.guest_language,
+            specialRequests: b.special_requests,
+            notes: b.internal_notes ?? b.notes,
+            source: b.source,
+            metadata: b.metadata,
+          }),
         },
         callerOf(context),
       );
       return reservationWriteResponse(201, reservation, position, {
+        ...holdResponseExtras(reservation),
         id: reservation.reservationId,
         booking_reference: reservation.bookingReference,
       });
@@ -103,7 +129,9 @@ const reserveBody = z.strictObject({
   dates: z.string().min(3).max(80),
   quantity: quantitySchema.default(1),
   customer_id: idSchema,
-  customer_name: z.string().trim().min(1).max(200).optional(),
+  customer_name: guestNameSchema.optional(),
+  customer_email: guestEmailSchema.optional(),
+  customer_phone: guestPhoneSchema.optional(),
   promo_code: promoCodeSchema.optional(),
 });
 
@@ -141,10 +169,20 @@ export const getReserveInventoryRoute = (writeSide: WriteSide): RouteModule =>
           guest: { guestId: b.customer_id },
           requesterId: b.customer_id,
           promoCode: b.promo_code,
+          // Seed 000 names no guest fields beyond the customer; without a name nothing is recorded.
+          personalData:
+            b.customer_name === undefined
+              ? undefined
+              : personalDataOf({
+                  name: b.customer_name,
+                  email: b.customer_email,
+                  phone: b.customer_phone,
+                }),
         },
         callerOf(context),
       );
       return reservationWriteResponse(201, reservation, position, {
+        ...holdResponseExtras(reservation),
         reservation_id: reservation.reservationId,
       });
     },

@@ -22,6 +22,7 @@ import { toHoldStep } from '../shared/slotSteps.ts';
 import { metadataFor, type Caller } from '../shared/writeMetadata.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 import { assertBelowHoldCap, partiesOf } from './parties.ts';
+import type { GuestPersonalData } from '../../domain/guest/personalData.ts';
 
 /** What the guest tells us; contact details are not recorded in the log (it is forever). */
 export interface GuestInput {
@@ -44,6 +45,8 @@ export interface PlaceHoldInput {
   readonly promoCode?: string | undefined;
   /** Chosen by the caller when something must be tied to the id first (a hold's webhook endpoint). */
   readonly reservationId?: string | undefined;
+  /** Name, contact details, requests: sealed by the PII store, never in the log in clear. */
+  readonly personalData?: GuestPersonalData | undefined;
 }
 
 export interface HoldPlaced {
@@ -74,6 +77,10 @@ export const placeHold = async (
   });
   await assertBelowHoldCap(writeSide, parties.partnerId);
   const reservationId = input.reservationId ?? writeSide.ids.uuid();
+  const sealed =
+    input.personalData && writeSide.personalData
+      ? await writeSide.personalData.seal(parties.guestId, reservationId, input.personalData)
+      : null;
   const nowDate = writeSide.clock.now();
   const now = nowDate.toISOString();
   const { resourceId, quantity } = input;
@@ -135,6 +142,7 @@ export const placeHold = async (
         promoCode: input.promoCode ?? null,
         cancellationPolicy: resource.config.cancellationPolicy,
         referenceEntropy,
+        personalData: sealed,
       },
       initial,
     );

@@ -16,6 +16,7 @@ import { getCreateBookingRoute, getReserveInventoryRoute } from './aliasRoutes.t
 import { placeHold } from './handler.ts';
 import { holdWebhookOwner } from './holdWebhook.ts';
 import { periodOf } from './period.ts';
+import { bookingDetailsFields, holdResponseExtras, personalDataOf } from './personalDataInput.ts';
 
 const body = z.strictObject({
   resourceId: idSchema,
@@ -29,6 +30,7 @@ const body = z.strictObject({
   promoCode: promoCodeSchema.optional(),
   /** Seed 004: a one-off webhook endpoint for this reservation's events (docs/webhooks.md). */
   webhookUrl: z.string().trim().min(1).max(2048).optional(),
+  ...bookingDetailsFields,
 });
 
 /** `POST /api/v1/reservations` (seed 004): place a hold. */
@@ -51,10 +53,22 @@ export const getPlacingHoldRoute = (writeSide: WriteSide): RouteModule =>
         guest: b.guest,
         requesterId: b.requesterId,
         promoCode: b.promoCode,
+        personalData: personalDataOf({
+          ...b.guest,
+          specialRequests: b.specialRequests,
+          notes: b.notes,
+          source: b.source,
+          metadata: b.metadata,
+        }),
       };
       if (b.webhookUrl === undefined) {
         const { reservation, position } = await placeHold(writeSide, input, callerOf(context));
-        return reservationWriteResponse(201, reservation, position);
+        return reservationWriteResponse(
+          201,
+          reservation,
+          position,
+          holdResponseExtras(reservation),
+        );
       }
       const owner = holdWebhookOwner(context.principal, writeSide.holdWebhooks);
       const reservationId = writeSide.ids.uuid();
@@ -70,6 +84,7 @@ export const getPlacingHoldRoute = (writeSide: WriteSide): RouteModule =>
           callerOf(context),
         );
         return reservationWriteResponse(201, reservation, position, {
+          ...holdResponseExtras(reservation),
           webhookUrl: b.webhookUrl,
           webhook: { endpointId: webhook.endpointId, secret: webhook.secret },
         });

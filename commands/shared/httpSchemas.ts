@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { Caller } from './writeMetadata.ts';
+import {
+  guestEmailSchema,
+  guestLanguageSchema,
+  guestNameSchema,
+  guestPhoneSchema,
+} from '../../domain/guest/personalDataSchema.ts';
 
 /** Stream-safe ids (the `.` separates a slot stream's resource id from its key). */
 export const idSchema = z
@@ -42,12 +48,14 @@ export const positionSchema = z
 /** Path of every `/…/{id}` reservation route. */
 export const reservationIdParams = z.strictObject({ id: idSchema });
 
-/** Contact details are accepted (clients send them) but never recorded in the log. */
+/** The guest of a hold: tax facts (recorded in the log) and personal data (sealed by the PII store). */
 export const guestSchema = z.strictObject({
   guestId: idSchema.optional(),
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(320).optional(),
-  phone: z.string().max(40).optional(),
+  name: guestNameSchema,
+  email: guestEmailSchema.optional(),
+  phone: guestPhoneSchema.optional(),
+  /** BCP 47 tag of the language the guest's messages are written in (`en`, `he`). */
+  language: guestLanguageSchema.optional(),
   persons: z.number().int().min(1).max(100).optional(),
   nationality: countryCodeSchema.optional(),
   citizenships: z.array(countryCodeSchema).max(10).optional(),

@@ -1,6 +1,8 @@
 import type { SlotWriteDeps } from './claimSlots.ts';
 import type { HoldWebhooks } from '../placingHold/holdWebhook.ts';
 import type { Clock } from './ports.ts';
+import type { GuestDirectory } from './guestDirectory.ts';
+import type { PersonalDataVault } from './personalDataVault.ts';
 
 /**
  * Everything the write-side handlers and routes need, built once by the
@@ -15,6 +17,10 @@ export interface WriteSide extends SlotWriteDeps {
   readonly holdCap?: HoldCap;
   /** Registers seed 004's one-off `webhookUrl` endpoints; absent → holds refuse webhookUrl. */
   readonly holdWebhooks?: HoldWebhooks;
+  /** The PII store: seals guests' personal data on holds, erases it; absent → holds record none. */
+  readonly personalData?: PersonalDataVault;
+  /** Opens the personal data recorded with a reservation (reads); absent → reads show none. */
+  readonly guestDirectory?: GuestDirectory;
 }
 
 export interface HoldCap {

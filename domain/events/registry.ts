@@ -5,6 +5,7 @@ import { RESERVATION_EVENTS } from '../reservation/events.ts';
 import { PAYMENT_SAGA_EVENTS } from '../payment/sagaEvents.ts';
 import { CALENDAR_EVENTS } from '../calendar/events.ts';
 import { BOOKING_REFERENCE_EVENTS } from '../reservation/bookingReferenceClaim.ts';
+import { GUEST_EVENTS } from '../guest/guestEvents.ts';
 import { DomainError, ValidationError } from '../shared/errors.ts';
 import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts';
 
@@ -25,6 +26,7 @@ export const EVENT_DEFINITIONS = [
   ...PAYMENT_SAGA_EVENTS,
   ...CALENDAR_EVENTS,
   ...BOOKING_REFERENCE_EVENTS,
+  ...GUEST_EVENTS,
   // ── end of registered event modules ──
 ] as const;
 
@@ -55,6 +57,8 @@ export const UPCASTERS: Readonly<Partial<Record<string, Readonly<Record<number, 
     },
     // v2 did not record the cancellation policy: null says "the resource's policy", what those bookings were always refunded by.
     2: (data) => ({ ...(data as Record<string, unknown>), cancellationPolicy: null }),
+    // v3 recorded no personal data at all (the API accepted the guest's name and dropped it).
+    3: (data) => ({ ...(data as Record<string, unknown>), personalData: null }),
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Quote } from '../pricing/quoteSchema.ts';
 import type { CancellationPolicy } from '../pricing/rules.ts';
 import type { Authorization, CancelledBy, Guest, ResourceSnapshot } from './eventParts.ts';
+import type { SealedPersonalData } from '../guest/sealedPersonalData.ts';
 import type { ReservationCommandType } from './transitions.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface RequestReservation extends Base<'RequestReservation'> {
   readonly cancellationPolicy?: CancellationPolicy;
   /** Random bytes from the composition root; at least BOOKING_REFERENCE_ENTROPY_BYTES. */
   readonly referenceEntropy: Uint8Array;
+  /** The guest's personal data, already sealed by the PII store; never clear text. */
+  readonly personalData?: SealedPersonalData | null;
 }
 
 export type NotifyVendor = Base<'NotifyVendor'>;

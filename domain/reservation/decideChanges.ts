@@ -47,6 +47,7 @@ export const request = (c: RequestReservation, policy: TtlPolicy): ReservationEv
         cancellationPolicy: c.cancellationPolicy ?? null,
         requestedAt: c.now,
         expiresAt: expiresAtFor(c.now, stage, policy),
+        personalData: c.personalData ?? null,
       },
     },
   ];

@@ -3,6 +3,7 @@ import type { DomainEvent, EventDefinition } from '../shared/eventDefinition.ts'
 import { defineEvent } from '../shared/eventDefinition.ts';
 import { moneySchema, quoteSchema } from '../pricing/quoteSchema.ts';
 import { cancellationPolicySchema } from '../pricing/rules.ts';
+import { sealedPersonalDataSchema } from '../guest/sealedPersonalData.ts';
 import {
   authorizationSchema,
   cancelledBySchema,
@@ -24,7 +25,8 @@ export const ReservationRequested = defineEvent(
   'ReservationRequested',
   // v2: guest.taxStatus and promoCode, so re-pricing on modify/extend prices the same guest.
   // v3: the cancellation policy in force at booking time, so later edits of the resource's policy bind no one who booked before.
-  3,
+  // v4: the guest's personal data, sealed with the guest's data key (docs/personal-data.md); never in clear.
+  4,
   z.object({
     ...id,
     bookingReference: z.string(),
@@ -42,6 +44,8 @@ export const ReservationRequested = defineEvent(
     cancellationPolicy: cancellationPolicySchema.nullable(),
     requestedAt: instant,
     expiresAt: instant,
+    /** Ciphertext of the guest's name, contact details and requests; null when none was recorded (and before v4). */
+    personalData: sealedPersonalDataSchema.nullable(),
   }),
 );
 export const VendorNotified = defineEvent(

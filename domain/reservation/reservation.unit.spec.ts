@@ -43,6 +43,7 @@ describe('Reservation decider: the happy path, command by command', () => {
             quote: request.quote,
             requestedAt: T0,
             expiresAt: at(10),
+            personalData: null,
           },
         },
       ]);

@@ -2,10 +2,7 @@ import type { PaymentGateway } from '../../commands/payments/paymentGateway.ts';
 import type { ConnectedAccountProvider } from '../../commands/managingPayoutAccounts/ports.ts';
 import { createRegisteredPaymentAccounts } from '../../commands/managingPayoutAccounts/paymentAccounts.ts';
 import { getPayoutAccountRoutes } from '../../commands/managingPayoutAccounts/route.ts';
-import {
-  createSilentVendorNotifier,
-  type PaymentAccounts,
-} from '../../commands/payments/paymentSaga/ports.ts';
+import type { PaymentAccounts, VendorNotifier } from '../../commands/payments/paymentSaga/ports.ts';
 import type { PaymentSagaDeps } from '../../commands/payments/paymentSaga/sagaDeps.ts';
 import { getRetryDeadLettersRoute } from '../../commands/payments/retryDeadLetters.ts';
 import type { InboundStripeEvent } from '../../commands/receivingStripeWebhook/handler.ts';
@@ -39,6 +36,7 @@ import { getSimulatedConnectedAccounts } from '../payments/simulated/simulatedCo
 import { getStripeConnectedAccounts } from '../payments/stripe/stripeConnectedAccounts.ts';
 import { Counter, type Registry } from 'prom-client';
 import { resolveLiveTables, toSql } from '../projections/versions.ts';
+import { createNotificationParts } from './notifications.ts';
 
 /** Stripe when a key is configured, else the simulated gateway (the embedded default). */
 export const createPaymentGateway = (config: Config, pool: Pool): PaymentGateway =>
@@ -96,13 +94,17 @@ export const createPaymentSagaDeps = (deps: {
   readonly writeSide: WriteSide;
   readonly logger: Logger;
   readonly registry?: Registry;
+  /** Default: the notifications engine's (vendor users are emailed confirm/decline links). */
+  readonly vendorNotifier?: VendorNotifier;
 }): PaymentSagaDeps => ({
   write: deps.writeSide,
   gateway: createPaymentGateway(deps.config, deps.pool),
   clock: deps.writeSide.clock,
   jitter: Math.random,
   accounts: createVendorPaymentAccounts(deps),
-  notifier: createSilentVendorNotifier(),
+  notifier:
+    deps.vendorNotifier ??
+    createNotificationParts(deps.config, deps.pool, deps.logger).vendorNotifier,
   timers: getPostgresSagaTimers(deps.pool),
   options: DEFAULT_SAGA_OPTIONS,
   log: (message, details) => deps.logger.info(details, message),

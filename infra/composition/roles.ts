@@ -1,5 +1,5 @@
 /** The parts of the system one process can run (DESIGN.md "Architecture"). */
-export const ROLES = ['api', 'projector', 'saga', 'scheduler', 'webhooks'] as const;
+export const ROLES = ['api', 'projector', 'saga', 'scheduler', 'webhooks', 'notifier'] as const;
 export type ProcessRole = (typeof ROLES)[number];
 
 /** Parses `all` or a comma-separated list such as `api,projector`. */

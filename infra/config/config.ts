@@ -1,3 +1,4 @@
+import { Duration } from 'luxon';
 import { z } from 'zod';
 
 const optionalUrl = (protocols: readonly string[]) =>
@@ -124,6 +125,41 @@ export const configSchema = z.object({
     .optional(),
   /** Where the generated audit signing key is kept when AUDIT_SIGNING_KEY is unset. */
   AUDIT_KEY_FILE: z.string().min(1).default('./.data/audit-signing-key.pem'),
+  /** Notifications go out over this SMTP server (smtp:// or smtps://, credentials in the URL); unset → .eml files in NOTIFY_OUTBOX_DIR. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  /** Where messages are written when SMTP_URL is unset (and SMS always: there is no provider). */
+  NOTIFY_OUTBOX_DIR: z.string().min(1).default('./.data/outbox'),
+  /** The From address of every notification, also the invites' ORGANIZER. */
+  NOTIFY_FROM: z.email().default('no-reply@booking-ledger.invalid'),
+  /** ISO 8601 duration before check-in / the slot that the guest's reminder goes out (PT0S: none). */
+  NOTIFY_REMINDER_BEFORE: z
+    .string()
+    .default('PT24H')
+    .transform((value, context) => {
+      const duration = Duration.fromISO(value);
+      if (!duration.isValid || duration.toMillis() < 0) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be an ISO 8601 duration such as PT24H or P2D (PT0S turns reminders off)',
+        });
+        return z.NEVER;
+      }
+      return duration.toMillis();
+    }),
+  /** HMAC key of the vendors' one-click confirm/decline links; unset → generated once into the database. */
+  NOTIFY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Base URL the links in emails point at (the API as the vendor reaches it); unset → the API's own URL. */
+  PUBLIC_BASE_URL: optionalUrl(['http:', 'https:']),
+  /** Master key of the PII store (32 bytes, hex or base64): wraps every guest data key; unset → generated into PII_MASTER_KEY_FILE. */
+  PII_MASTER_KEY: z
+    .string()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v.trim()) || Buffer.from(v.trim(), 'base64').length === 32,
+      'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+    )
+    .optional(),
+  /** Where the generated PII master key is kept when PII_MASTER_KEY is unset. */
+  PII_MASTER_KEY_FILE: z.string().min(1).default('./.data/pii-master-key'),
 });
 
 export type Config = z.infer<typeof configSchema>;

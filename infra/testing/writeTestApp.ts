@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { getWriteRoutes } from '../../commands/routes.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import type { EventStore } from '../../commands/shared/eventStore.ts';
@@ -9,6 +9,9 @@ import { createManualClock, testIds } from '../../commands/shared/testing/fixedI
 import { getPostgresEventStore } from '../eventStore/postgres/postgresEventStore.ts';
 import type { RouteModule } from '../../commands/shared/route.ts';
 import type { TestDatabase } from '../postgres/testing.ts';
+import type { GuestKeyStore } from '../pii/guestKeyStore.ts';
+import { parsePiiMasterKey, type PiiMasterKey } from '../pii/masterKey.ts';
+import { createPersonalDataStore } from '../pii/personalDataStore.ts';
 import {
   bearer,
   postJson,
@@ -19,6 +22,8 @@ import {
 
 export interface WriteTestApp extends TestApp {
   readonly store: EventStore;
+  /** The real PII store over the test's schema, with a random master key made for this app. */
+  readonly pii: { readonly masterKey: PiiMasterKey; readonly keys: GuestKeyStore };
   readonly clock: ReturnType<typeof createManualClock>;
   readonly writeSide: WriteSide;
   /** A fresh partner API key (role partner, its own partnerId). */
@@ -46,7 +51,8 @@ export const startWriteTestApp = async (
   options: WriteTestAppOptions = {},
 ): Promise<WriteTestApp> => {
   const clock = createManualClock(options.start ?? '2026-12-01T09:00:00.000Z');
-  let built: { store: EventStore; writeSide: WriteSide } | undefined;
+  let built: { store: EventStore; writeSide: WriteSide; pii: WriteTestApp['pii'] } | undefined;
+  const masterKey = parsePiiMasterKey(randomBytes(32).toString('base64'));
   const app = await startTestApp({
     ...options,
     now: () => clock.now(),
@@ -56,8 +62,16 @@ export const startWriteTestApp = async (
         connectionString: db.connectionString,
         atomicMultiStreamAppend: options.atomicMultiStreamAppend ?? true,
       });
+      const piiStore = createPersonalDataStore({
+        db: db.pool,
+        masterKey,
+        store,
+        codec: domainEventCodec,
+      });
       const writeSide: WriteSide = {
         store,
+        personalData: piiStore.vault,
+        guestDirectory: piiStore.directory,
         codec: domainEventCodec,
         ids: testIds,
         clock,
@@ -66,18 +80,19 @@ export const startWriteTestApp = async (
         ...(options.holdCap ? { holdCap: options.holdCap } : {}),
         ...options.writeSideExtras?.(db),
       };
-      built = { store, writeSide };
+      built = { store, writeSide, pii: { masterKey, keys: piiStore.keys } };
       return [...getWriteRoutes(writeSide), ...(options.extraRoutes?.(writeSide, db) ?? [])];
     },
   });
   if (!built) throw new Error('startTestApp did not build the routes.');
-  const { store, writeSide } = built;
+  const { store, writeSide, pii } = built;
   const adminHeaders = bearer(app.adminKey);
   return {
     ...app,
     store,
     clock,
     writeSide,
+    pii,
     createPartnerKey: async (partnerId = `partner-${randomUUID().slice(0, 8)}`) => {
       const response = await postJson(
         `${app.baseUrl}/api/v1/admin/api-keys`,

@@ -61,7 +61,7 @@ export interface RunningWebhooks {
 }
 
 /** Resolves on wake() or after `ms`, whichever first. */
-const createWakeup = () => {
+export const createWakeup = () => {
   let resolveSleep: (() => void) | undefined;
   let pending = false;
   return {
