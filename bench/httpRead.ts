@@ -23,6 +23,10 @@ interface Urls {
   partner: string;
   availability: string;
   search: string;
+  /** Nightly GET /inventory/query (Express only: not a fast-path route). */
+  inventory: string;
+  /** Nightly POST /bookings/availability/check (Express only). */
+  check: { path: string; body: string };
   resources: number;
 }
 
@@ -44,13 +48,18 @@ const measure = async (
   source: HttpRow['source'],
   url: string,
   key?: string,
+  body?: string,
 ): Promise<HttpRow> => {
   const run = (duration: number) =>
     autocannon({
       url,
       connections,
       duration,
-      ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
+      ...(body === undefined ? {} : { method: 'POST' as const, body }),
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
     });
   await run(1); // warm-up: JIT, pools, caches
   const result = await run(seconds);
@@ -87,6 +96,25 @@ for (const source of ['redis', 'postgres'] as const) {
     rows.push(await measure(name, 'fast path', source, `${urls.fastUrl}${path}`, urls.partner));
     rows.push(await measure(name, 'express', source, `${urls.expressUrl}${path}`, urls.partner));
   }
+  rows.push(
+    await measure(
+      'inventory',
+      'express',
+      source,
+      `${urls.expressUrl}${urls.inventory}`,
+      urls.partner,
+    ),
+  );
+  rows.push(
+    await measure(
+      'availability check',
+      'express',
+      source,
+      `${urls.expressUrl}${urls.check.path}`,
+      urls.partner,
+      urls.check.body,
+    ),
+  );
 }
 child.stdin.write('exit\n');
 

@@ -68,6 +68,15 @@ for (let i = 0; i < 20; i++) {
 const availability = `/api/v1/vendors/${VENDOR}/availability?startTime=2026-12-03T14:00:00Z&endTime=2026-12-04T00:00:00Z&includeConfidence=true`;
 const search =
   '/api/v1/search?checkIn=2026-12-10&checkOut=2026-12-13&city=Benchville&sort=price&limit=20';
+const inventory = '/api/v1/inventory/query?sku=bench-room-3&dates=2026-12-10/2026-12-13';
+const check = {
+  path: '/api/v1/bookings/availability/check',
+  body: JSON.stringify({
+    venue_id: 'bench-room-30',
+    booking_date: '2026-12-10',
+    end_date: '2026-12-13',
+  }),
+};
 const waitFor = async (source: string) => {
   for (let i = 0; i < 300; i++) {
     const answer = await request(app.fastUrl, 'GET', availability, partner, undefined, {
@@ -91,7 +100,7 @@ await once(bare, 'listening');
 const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
 
 process.stdout.write(
-  `${JSON.stringify({ fastUrl: app.fastUrl, expressUrl: app.expressUrl, bareUrl, partner, availability, search, resources: RESOURCES })}\n`,
+  `${JSON.stringify({ fastUrl: app.fastUrl, expressUrl: app.expressUrl, bareUrl, partner, availability, search, inventory, check, resources: RESOURCES })}\n`,
 );
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'redis-stop') {
