@@ -2,7 +2,7 @@ import type { DateOverride } from '../../domain/pricing/priceModel.ts';
 import type { ResourceEvent } from '../../domain/resource/events.ts';
 import type { ResourceConfig } from '../../domain/resource/schema.ts';
 import { evolveResource, type ResourceState } from '../../domain/resource/state.ts';
-import { addDays, localDateOf, toEpochMillis } from '../../domain/shared/time.ts';
+import { localDayOf, plusDays } from './days.ts';
 
 /** Longest run of dates the rules row says it prices: two years. */
 export const MAX_PRICED_DAYS = 731;
@@ -42,10 +42,10 @@ export const evolvePriceSource = (
       : { status: 'Active', resourceId: source.resourceId, config: source.config };
   const state = evolveResource(previous, event);
   if (state.status === 'Unregistered') throw new Error('A price source needs a registration.');
-  const day = localDateOf(toEpochMillis(eventInstant(event)), state.config.zone);
+  const day = localDayOf(Date.parse(eventInstant(event)), state.config.zone);
   const fromDate = source?.fromDate ?? day;
-  const until = addDays(day, state.config.horizonDays);
-  const capped = addDays(fromDate, MAX_PRICED_DAYS - 1);
+  const until = plusDays(day, state.config.horizonDays);
+  const capped = plusDays(fromDate, MAX_PRICED_DAYS - 1);
   return {
     resourceId: state.resourceId,
     config: state.config,
