@@ -7,7 +7,7 @@ import { writeDoc, writeJson, type HttpReadReport, type HttpRow } from './httpRe
 
 /**
  * `make bench`, part 3: availability and search requests per second and
- * p50/p99 at 64 connections, through the fast path and through Express,
+ * p50/p99 at 64 connections through the one HTTP layer (Express),
  * with slot usage from Redis and then (Redis stopped) from PostgreSQL,
  * beside a bare node:http server in the same run. Env: BENCH_HTTP_SECONDS
  * (default 10), BENCH_SEARCH_RESOURCES (default 100), TEST_DATABASE_URL.
@@ -17,15 +17,14 @@ const connections = 64;
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 interface Urls {
-  fastUrl: string;
   expressUrl: string;
   bareUrl: string;
   partner: string;
   availability: string;
   search: string;
-  /** Nightly GET /inventory/query (Express only: not a fast-path route). */
+  /** Nightly GET /inventory/query. */
   inventory: string;
-  /** Nightly POST /bookings/availability/check (Express only). */
+  /** Nightly POST /bookings/availability/check. */
   check: { path: string; body: string };
   resources: number;
 }
@@ -93,7 +92,6 @@ for (const source of ['redis', 'postgres'] as const) {
     ['availability', urls.availability],
     ['search', urls.search],
   ] as const) {
-    rows.push(await measure(name, 'fast path', source, `${urls.fastUrl}${path}`, urls.partner));
     rows.push(await measure(name, 'express', source, `${urls.expressUrl}${path}`, urls.partner));
   }
   rows.push(

@@ -178,7 +178,7 @@ describe('the composed server end to end (every role in one process)', function 
     expect(results[0]?.totalPrice).to.deep.equal(held.quote.total);
   });
 
-  it('serves the fast-path reads with the same error envelope', async () => {
+  it('answers the hottest reads with the same error envelope', async () => {
     const response = await fetch(
       `${server.url}/api/v1/vendors/nobody/availability?startTime=2027-03-10T08:00:00Z&endTime=2027-03-10T18:00:00Z`,
       { headers },
