@@ -7,7 +7,7 @@ import { writeDoc, writeJson, type HttpReadReport, type HttpRow } from './httpRe
 
 /**
  * `make bench`, part 3: availability and search requests per second and
- * p50/p99 at 64 connections, through the fast path and through Express,
+ * p50/p99 at 64 connections through the one HTTP layer (Express),
  * with slot usage from Redis and then (Redis stopped) from PostgreSQL,
  * beside a bare node:http server in the same run. Env: BENCH_HTTP_SECONDS
  * (default 10), BENCH_SEARCH_RESOURCES (default 100), TEST_DATABASE_URL.
@@ -17,12 +17,15 @@ const connections = 64;
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 interface Urls {
-  fastUrl: string;
   expressUrl: string;
   bareUrl: string;
   partner: string;
   availability: string;
   search: string;
+  /** Nightly GET /inventory/query. */
+  inventory: string;
+  /** Nightly POST /bookings/availability/check. */
+  check: { path: string; body: string };
   resources: number;
 }
 
@@ -44,13 +47,18 @@ const measure = async (
   source: HttpRow['source'],
   url: string,
   key?: string,
+  body?: string,
 ): Promise<HttpRow> => {
   const run = (duration: number) =>
     autocannon({
       url,
       connections,
       duration,
-      ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
+      ...(body === undefined ? {} : { method: 'POST' as const, body }),
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
     });
   await run(1); // warm-up: JIT, pools, caches
   const result = await run(seconds);
@@ -84,9 +92,27 @@ for (const source of ['redis', 'postgres'] as const) {
     ['availability', urls.availability],
     ['search', urls.search],
   ] as const) {
-    rows.push(await measure(name, 'fast path', source, `${urls.fastUrl}${path}`, urls.partner));
     rows.push(await measure(name, 'express', source, `${urls.expressUrl}${path}`, urls.partner));
   }
+  rows.push(
+    await measure(
+      'inventory',
+      'express',
+      source,
+      `${urls.expressUrl}${urls.inventory}`,
+      urls.partner,
+    ),
+  );
+  rows.push(
+    await measure(
+      'availability check',
+      'express',
+      source,
+      `${urls.expressUrl}${urls.check.path}`,
+      urls.partner,
+      urls.check.body,
+    ),
+  );
 }
 child.stdin.write('exit\n');
 

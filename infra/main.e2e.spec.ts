@@ -129,7 +129,56 @@ describe('the composed server end to end (every role in one process)', function 
     expect(found, 'the held loft is full for those nights').to.not.include(resourceId);
   });
 
-  it('serves the fast-path reads with the same error envelope', async () => {
+  it('search shows the total a hold of the same stay for the same guest gets (price model with overrides)', async () => {
+    const resourceId = `r-${randomBytes(4).toString('hex')}`;
+    const demo = DEMO_RESOURCES['demo-ber-loft'];
+    if (demo === undefined) throw new Error('The demo catalog lost demo-ber-loft.');
+    const vendorId = `v-${randomBytes(4).toString('hex')}`;
+    const registered = await fetch(`${server.url}/api/v1/resources`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        ...demo,
+        resourceId,
+        vendorId,
+        pricingRules: {
+          ...demo.pricingRules,
+          dateOverrides: [
+            { date: '2027-04-02', price: 31_700 },
+            { date: '2027-05-01', price: 99_000 },
+          ],
+        },
+      }),
+    });
+    expect(registered.status, await registered.clone().text()).to.equal(201);
+    const { position } = (await registered.json()) as { position: string };
+    const search = await fetch(
+      `${server.url}/api/v1/search?checkIn=2027-04-01&checkOut=2027-04-04&quantity=1&sort=price&vendorId=${vendorId}`,
+      { headers: { ...headers, 'x-min-position': position } },
+    );
+    expect(search.status, await search.clone().text()).to.equal(200);
+    const { results } = (await search.json()) as {
+      results: { resourceId: string; totalPrice: { amount: number; currency: string } }[];
+    };
+    expect(results.map((r) => r.resourceId)).to.deep.equal([resourceId]);
+    const hold = await fetch(`${server.url}/api/v1/reservations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        resourceId,
+        checkIn: '2027-04-01',
+        checkOut: '2027-04-04',
+        quantity: 1,
+        guest: { name: 'Ada', guestId: 'ada' },
+        requesterId: 'ada',
+      }),
+    });
+    expect(hold.status, await hold.clone().text()).to.equal(201);
+    const held = (await hold.json()) as { quote: { total: unknown } };
+    expect(results[0]?.totalPrice).to.deep.equal(held.quote.total);
+  });
+
+  it('answers the hottest reads with the same error envelope', async () => {
     const response = await fetch(
       `${server.url}/api/v1/vendors/nobody/availability?startTime=2027-03-10T08:00:00Z&endTime=2027-03-10T18:00:00Z`,
       { headers },

@@ -11,8 +11,7 @@ import { getVendorAvailabilityRoute } from './vendorAvailability/route.ts';
 
 /**
  * Every read route, for the composition root. Call it once: the routes share
- * one read context (its caches), and the fast path must serve the same
- * instances Express mounts (see `fastReadRoutes`).
+ * one read context (its caches).
  */
 export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
   const context = createReadContext(deps);
@@ -37,12 +36,3 @@ export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
     // ── end of read route factories ──
   ];
 };
-
-/** The hottest reads (DESIGN.md "Speed"), which `createFastPathServer` answers before Express. */
-export const FAST_READ_PATHS: readonly string[] = [
-  '/api/v1/vendors/{id}/availability',
-  '/api/v1/search',
-];
-
-export const fastReadRoutes = (routes: readonly RouteModule[]): RouteModule[] =>
-  routes.filter((route) => route.method === 'get' && FAST_READ_PATHS.includes(route.path));

@@ -8,8 +8,8 @@ import { startReadTestApp } from '../../infra/readSide/testing/readTestApp.ts';
 
 /**
  * The server side of bench/httpRead.ts, in its own process so the load
- * generator does not share its event loop: the read app (Express and the fast
- * path over the same routes, its own database and redis-server, the projection
+ * generator does not share its event loop: the read app (Express, the one
+ * HTTP layer, its own database and redis-server, the projection
  * runner) and a bare node:http server answering a fixed JSON body. Speaks a
  * line protocol on stdin/stdout: it prints one JSON line with the URLs when
  * seeded, then answers `redis-stop` with `redis-down` once reads use Postgres.
@@ -68,9 +68,18 @@ for (let i = 0; i < 20; i++) {
 const availability = `/api/v1/vendors/${VENDOR}/availability?startTime=2026-12-03T14:00:00Z&endTime=2026-12-04T00:00:00Z&includeConfidence=true`;
 const search =
   '/api/v1/search?checkIn=2026-12-10&checkOut=2026-12-13&city=Benchville&sort=price&limit=20';
+const inventory = '/api/v1/inventory/query?sku=bench-room-3&dates=2026-12-10/2026-12-13';
+const check = {
+  path: '/api/v1/bookings/availability/check',
+  body: JSON.stringify({
+    venue_id: 'bench-room-30',
+    booking_date: '2026-12-10',
+    end_date: '2026-12-13',
+  }),
+};
 const waitFor = async (source: string) => {
   for (let i = 0; i < 300; i++) {
-    const answer = await request(app.fastUrl, 'GET', availability, partner, undefined, {
+    const answer = await request(app.expressUrl, 'GET', availability, partner, undefined, {
       'x-min-position': position,
     });
     if ((answer.body['metadata'] as { source?: string } | undefined)?.source === source) return;
@@ -91,7 +100,7 @@ await once(bare, 'listening');
 const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
 
 process.stdout.write(
-  `${JSON.stringify({ fastUrl: app.fastUrl, expressUrl: app.expressUrl, bareUrl, partner, availability, search, resources: RESOURCES })}\n`,
+  `${JSON.stringify({ expressUrl: app.expressUrl, bareUrl, partner, availability, search, inventory, check, resources: RESOURCES })}\n`,
 );
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'redis-stop') {

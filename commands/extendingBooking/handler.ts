@@ -1,6 +1,6 @@
 import { ValidationError } from '../../domain/shared/errors.ts';
 import { addDays } from '../../domain/shared/time.ts';
-import type { HoldPeriod } from '../shared/holdPeriod.ts';
+import type { HoldPeriod } from '../../domain/booking/holdPeriod.ts';
 import {
   executeRebooking,
   loadForRebooking,

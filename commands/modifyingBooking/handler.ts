@@ -1,5 +1,5 @@
 import { ConflictError } from '../../domain/shared/errors.ts';
-import type { HoldPeriod } from '../shared/holdPeriod.ts';
+import type { HoldPeriod } from '../../domain/booking/holdPeriod.ts';
 import {
   executeRebooking,
   loadForRebooking,

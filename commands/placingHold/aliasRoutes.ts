@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/shared/errors.ts';
 import { defineRoute, type RouteModule } from '../shared/route.ts';
-import type { HoldPeriod } from '../shared/holdPeriod.ts';
+import type { HoldPeriod } from '../../domain/booking/holdPeriod.ts';
 import {
   callerOf,
   countryCodeSchema,

@@ -14,7 +14,7 @@ import { executeSlotWrite, type PreparedSlotWrite } from '../shared/claimSlots.t
 import { loadStream } from '../shared/commandHandler.ts';
 import type { Checkpoint } from '../shared/eventStore.ts';
 import { NO_STREAM } from '../shared/eventStore.ts';
-import { resolveHoldPeriod, type HoldPeriod } from '../shared/holdPeriod.ts';
+import { resolveHoldPeriod, type HoldPeriod } from '../../domain/booking/holdPeriod.ts';
 import { loadActiveResource, resourceSnapshotOf } from '../shared/loadResource.ts';
 import { loadSlots, slotStateOf } from '../shared/loadSlots.ts';
 import { priceSlots } from '../shared/priceSlots.ts';

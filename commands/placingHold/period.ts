@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/shared/errors.ts';
-import type { HoldPeriod } from '../shared/holdPeriod.ts';
+import type { HoldPeriod } from '../../domain/booking/holdPeriod.ts';
 
 /** Exactly one of the two period shapes, both halves present. */
 export const periodOf = (input: {

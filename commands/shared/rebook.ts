@@ -6,7 +6,11 @@ import { reservationStream, type SlotKey } from '../../domain/shared/streams.ts'
 import { MINUTE_MS, toIsoInstant } from '../../domain/shared/time.ts';
 import { assertAvailable } from './assertAvailable.ts';
 import { executeSlotWrite, type PreparedSlotWrite } from './claimSlots.ts';
-import { resolveHoldPeriod, type HoldPeriod, type ResolvedHoldPeriod } from './holdPeriod.ts';
+import {
+  resolveHoldPeriod,
+  type HoldPeriod,
+  type ResolvedHoldPeriod,
+} from '../../domain/booking/holdPeriod.ts';
 import { loadActiveResource, type ActiveResource } from './loadResource.ts';
 import { loadSlots, type LoadedSlots } from './loadSlots.ts';
 import { priceSlots } from './priceSlots.ts';

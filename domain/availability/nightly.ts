@@ -1,6 +1,6 @@
 import type { ResourceConfig } from '../resource/schema.ts';
 import type { SlotState } from '../slot/state.ts';
-import { activeHeldQuantity, bookedQuantity, capacityOf } from '../slot/state.ts';
+import { activeHeldOfSummary, usageOfSlotState, type SlotUsageSummary } from './usage.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { EpochMillis, LocalDate } from '../shared/time.ts';
 import { MINUTE_MS } from '../shared/time.ts';
@@ -41,9 +41,13 @@ export interface StayRequest {
   readonly checkOut: LocalDate;
   readonly quantity: number;
   readonly now: EpochMillis;
-  /** Each night's slot stream state (an Empty state when the stream does not exist). */
-  readonly slotOf: (night: LocalDate) => SlotState;
-  /** The asking reservation: its own holds do not count against it. */
+  /**
+   * Each night's usage (`undefined` when its slot stream does not exist), or,
+   * through `slotOf`, each night's slot stream state. One of the two.
+   */
+  readonly usageOf?: (night: LocalDate) => SlotUsageSummary | undefined;
+  readonly slotOf?: (night: LocalDate) => SlotState;
+  /** With `slotOf`: the asking reservation, whose own holds and bookings do not count against it. */
   readonly forReservationId?: string;
   /** Calendar and zone conversions; default the plain ones. */
   readonly zoneTime?: ZoneTime;
@@ -57,12 +61,18 @@ const closedOn = (
   days.dates.includes(date) ||
   (days.weekdays.length > 0 && days.weekdays.includes(zoneTime.dayOfWeek(date)));
 
+const usageOfNight = (request: StayRequest, date: LocalDate): SlotUsageSummary | undefined => {
+  if (request.usageOf !== undefined) return request.usageOf(date);
+  if (request.slotOf === undefined) throw new Error('checkStay needs usageOf or slotOf.');
+  return usageOfSlotState(request.slotOf(date), request.forReservationId);
+};
+
 const night = (request: StayRequest, date: LocalDate): NightAvailability => {
-  const state = request.slotOf(date);
-  const capacity = capacityOf(state, request.resource.capacity);
-  const held = activeHeldQuantity(state, request.now, request.forReservationId);
-  const booked = bookedQuantity(state);
-  const closed = state.status === 'Closed';
+  const usage = usageOfNight(request, date);
+  const capacity = usage?.capacity ?? request.resource.capacity;
+  const held = usage === undefined ? 0 : activeHeldOfSummary(usage, request.now);
+  const booked = usage?.booked ?? 0;
+  const closed = usage?.closed ?? false;
   const available = closed ? 0 : Math.max(0, capacity - held - booked);
   const reasons: NightReason[] = [];
   if (closed) reasons.push('CLOSED');

@@ -80,7 +80,29 @@ interface SlotFacts {
   readonly near: Overlap;
   readonly inHours: boolean;
   readonly closed: boolean;
+  /** The slot's own capacity (an override on its stream) or the resource's. */
+  readonly capacity: number;
 }
+
+/** Reasons after which no unit of the slot can be booked, whatever its usage. */
+const NOTHING_LEFT: ReadonlySet<BlockingReason> = new Set([
+  'OUTSIDE_HOURS',
+  'CLOSED',
+  'BUSY_CALENDAR',
+  'MIN_NOTICE',
+  'BEYOND_HORIZON',
+]);
+
+/** Units free over the slot and its buffers (0 when a non-capacity reason blocks it). */
+const remainingOf = (facts: SlotFacts, blocking: readonly BlockingReason[]): number => {
+  if (blocking.some((r) => NOTHING_LEFT.has(r))) return 0;
+  if (facts.buffered.calendar + facts.buffered.tentative > 0) return 0;
+  const used = Math.max(
+    facts.raw.booking + facts.raw.hold,
+    facts.buffered.booking + facts.buffered.hold,
+  );
+  return Math.max(0, facts.capacity - used);
+};
 
 /** Earliest bookable start (minimum notice) and the first instant beyond the horizon, in real time. */
 const bookingWindow = (
@@ -101,7 +123,7 @@ const reasonsFor = (
   slot: Interval,
   facts: SlotFacts,
 ): BlockingReason[] => {
-  const { capacity } = input.resource;
+  const { capacity } = facts;
   const wanted = input.quantity ?? 1;
   const reasons: BlockingReason[] = [];
   if (!facts.inHours) reasons.push('OUTSIDE_HOURS');
@@ -154,6 +176,7 @@ const evaluate = (
       near: near[i]!,
       inHours: inHours(slot),
       closed: closedKeys.has(slotKey),
+      capacity: input.slotCapacities?.[slotKey] ?? input.resource.capacity,
     };
     const blocking = reasonsFor(input, window, slot, facts);
     const notes: SlotReason[] = [];
@@ -175,6 +198,7 @@ const evaluate = (
       startTime: toIsoInstant(slot.start),
       endTime: toIsoInstant(slot.end),
       isAvailable: blocking.length === 0,
+      remaining: remainingOf(facts, blocking),
       confidence: roundConfidence(confidence),
       reasons: [...blocking, ...notes],
       computedAt,

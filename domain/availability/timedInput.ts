@@ -54,6 +54,8 @@ export interface TimedAvailabilityInput {
   readonly calendars: readonly CalendarSource[];
   /** Slots closed on their slot streams. */
   readonly closedSlotKeys?: readonly SlotKey[];
+  /** Capacity in force per slot where its stream overrides the resource's (SlotCapacityOverridden). */
+  readonly slotCapacities?: Readonly<Record<SlotKey, number>>;
   /** The asking reservation: its own bookings and holds do not block it. */
   readonly forReservationId?: string;
   /** Zone conversions; default the plain ones. Not part of `computedVersion` (it changes no answer). */
@@ -65,6 +67,12 @@ export interface AvailabilitySlot {
   readonly startTime: string;
   readonly endTime: string;
   readonly isAvailable: boolean;
+  /**
+   * Units still free in the slot (its capacity minus bookings and active holds
+   * over the slot and its buffers); 0 when closed, outside the hours, busy in
+   * the calendar or outside the booking window.
+   */
+  readonly remaining: number;
   readonly confidence: number;
   readonly reasons: readonly SlotReason[];
   readonly computedAt: string;

@@ -47,7 +47,7 @@ const OVER_INT64 = '9223372036854775808:1';
 
 /**
  * Issue 9 items 2 and 12: hostile input anywhere in a request is a 4xx in the
- * envelope, on Express and on the node:http fast path alike.
+ * envelope.
  */
 describe('hostile input is a 4xx in the envelope, never a 500 or a bare status', () => {
   let app: ReadTestApp;
@@ -62,7 +62,7 @@ describe('hostile input is a 4xx in the envelope, never a 500 or a bare status',
 
   const json = { 'content-type': 'application/json' };
 
-  for (const base of ['expressUrl', 'fastUrl'] as const) {
+  for (const base of ['expressUrl'] as const) {
     describe(`through ${base}`, () => {
       const call = (method: string, path: string, headers: Record<string, string>, body?: string) =>
         raw(app[base], method, path, { ...bearer(key), ...headers }, body);

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../../commands/shared/eventStore.ts';
+import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore.ts';
 import type { PostgresProjection, TableNames } from '../../projections/shared/projection.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import { readAllPostgres } from '../eventStore/postgres/subscription.ts';
@@ -45,6 +45,34 @@ const catchUp = async (
     if (result.applied === 0) return { events, checkpoint };
     events += result.applied;
     checkpoint = result.checkpoint;
+  }
+};
+
+/**
+ * The bulk of a rebuild: while one batch is applied (its own transaction),
+ * the next page of the log is already being read on another connection, so
+ * the rebuild runs at about the slower of reading and applying instead of
+ * their sum. Pages follow each other by the checkpoint of their last event,
+ * which is known before the batch is applied.
+ */
+const pipelinedCatchUp = async (
+  read: (from: Checkpoint | undefined) => Promise<RecordedEvent[]>,
+  apply: (from: Checkpoint | undefined, events: RecordedEvent[]) => Promise<Checkpoint | undefined>,
+  onProgress: ((events: number, checkpoint: Checkpoint) => void) | undefined,
+): Promise<{ events: number; checkpoint: Checkpoint | undefined }> => {
+  let events = 0;
+  let checkpoint: Checkpoint | undefined;
+  let next = read(undefined);
+  for (;;) {
+    const page = await next;
+    const last = page.at(-1);
+    if (last === undefined) return { events, checkpoint };
+    next = read(last.checkpoint);
+    // Handled here too, so a failing apply below never leaves the prefetch's rejection unobserved.
+    next.catch(() => undefined);
+    checkpoint = await apply(checkpoint, page);
+    events += page.length;
+    if (checkpoint !== undefined) onProgress?.(page.length, checkpoint);
   }
 };
 
@@ -103,9 +131,15 @@ export const rebuildProjection = async (
         if (checkpoint !== undefined) options.onProgress?.(events.length, checkpoint);
         return { applied: events.length, checkpoint };
       };
-    const bulk = await catchUp(
-      step(pool, (from, events) => applyBatch(pool, checkpoints, target, from, events)),
-      undefined,
+    const bulk = await pipelinedCatchUp(
+      (from) =>
+        readAllPostgres(pool, {
+          maxCount: batchSize,
+          filter: projection.filter,
+          ...(from === undefined ? {} : { from }),
+        }),
+      (from, events) => applyBatch(pool, checkpoints, target, from, events),
+      options.onProgress,
     );
     const tail = await inProjectionTransaction(pool, async (client) => {
       await readVersion(client, projection.name, 'FOR UPDATE');

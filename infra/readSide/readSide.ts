@@ -44,7 +44,8 @@ export interface ReadSideOptions {
 const TABLES: Readonly<Record<ReadModelTable, PostgresProjection>> = {
   availability_slots: availabilityProjection,
   resources: resourcesProjection,
-  prices: pricesProjection,
+  price_rules: pricesProjection,
+  price_overrides: pricesProjection,
   bookings: bookingsProjection,
 };
 
@@ -70,7 +71,7 @@ export const createReadSide = (options: ReadSideOptions) => {
     redisKeys,
     log: options.log,
     projections: [
-      ...Object.values(TABLES).map((p) => ({
+      ...[...new Set(Object.values(TABLES))].map((p) => ({
         name: p.name,
         filter: p.filter,
         store: 'postgres' as const,

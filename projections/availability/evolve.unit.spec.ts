@@ -64,6 +64,7 @@ describe('availability evolve', () => {
       closed: false,
       booked: 1,
       held: 1,
+      holds: [{ quantity: 1, expiresAt: Date.parse('2026-12-01T10:10:00Z') }],
     });
   });
 });

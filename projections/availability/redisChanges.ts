@@ -75,6 +75,8 @@ export interface DaySlotAvailability {
   readonly booked: number;
   /** Holds active at the `now` given to `readAvailabilityHash`. */
   readonly held: number;
+  /** Those holds, each with its deadline (epoch ms). */
+  readonly holds: readonly { readonly quantity: number; readonly expiresAt: number }[];
 }
 
 /** Reads one `avail:` hash back into slots, discounting holds expired at `now` (epoch ms). */
@@ -84,11 +86,18 @@ export const readAvailabilityHash = (
 ): DaySlotAvailability[] => {
   const slots = new Map<
     string,
-    { capacity: number; closed: boolean; booked: number; held: number }
+    {
+      capacity: number;
+      closed: boolean;
+      booked: number;
+      held: number;
+      holds: { quantity: number; expiresAt: number }[];
+    }
   >();
   const slotOf = (key: string) => {
     let slot = slots.get(key);
-    if (!slot) slots.set(key, (slot = { capacity: 0, closed: false, booked: 0, held: 0 }));
+    if (!slot)
+      slots.set(key, (slot = { capacity: 0, closed: false, booked: 0, held: 0, holds: [] }));
     return slot;
   };
   for (const [field, value] of Object.entries(hash)) {
@@ -100,7 +109,10 @@ export const readAvailabilityHash = (
     else if (kind === 'book') slot.booked += Number(value);
     else if (kind === 'hold') {
       const [quantity = '0', expiresAt = '0'] = value.split('|');
-      if (Number(expiresAt) > now) slot.held += Number(quantity);
+      if (Number(expiresAt) > now) {
+        slot.held += Number(quantity);
+        slot.holds.push({ quantity: Number(quantity), expiresAt: Number(expiresAt) });
+      }
     }
   }
   return [...slots]

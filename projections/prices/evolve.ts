@@ -1,17 +1,17 @@
-import { unitLine } from '../../domain/pricing/unitLine.ts';
+import type { DateOverride } from '../../domain/pricing/priceModel.ts';
 import type { ResourceEvent } from '../../domain/resource/events.ts';
 import type { ResourceConfig } from '../../domain/resource/schema.ts';
 import { evolveResource, type ResourceState } from '../../domain/resource/state.ts';
-import { addDays, daysBetween, localDateOf, toEpochMillis } from '../../domain/shared/time.ts';
+import { localDayOf, plusDays } from './days.ts';
 
-/** Longest run of dates priced per resource: two years bounds a rebuild's work. */
+/** Longest run of dates the rules row says it prices: two years. */
 export const MAX_PRICED_DAYS = 731;
 
 /**
- * What the price table of one resource is computed from. Dates run from the
+ * What the price model of one resource is folded from. `fromDate`–`untilDate`
+ * is the range the rules are effective for as of the last change: from the
  * registration day to the last change's day + the booking horizon, in the
- * resource's zone: every date bookable as of the last change, and a pure
- * function of the log (no clock), so a rebuild computes the same rows.
+ * resource's zone (a pure function of the log, no clock).
  */
 export interface PriceSource {
   readonly resourceId: string;
@@ -42,10 +42,10 @@ export const evolvePriceSource = (
       : { status: 'Active', resourceId: source.resourceId, config: source.config };
   const state = evolveResource(previous, event);
   if (state.status === 'Unregistered') throw new Error('A price source needs a registration.');
-  const day = localDateOf(toEpochMillis(eventInstant(event)), state.config.zone);
+  const day = localDayOf(Date.parse(eventInstant(event)), state.config.zone);
   const fromDate = source?.fromDate ?? day;
-  const until = addDays(day, state.config.horizonDays);
-  const capped = addDays(fromDate, MAX_PRICED_DAYS - 1);
+  const until = plusDays(day, state.config.horizonDays);
+  const capped = plusDays(fromDate, MAX_PRICED_DAYS - 1);
   return {
     resourceId: state.resourceId,
     config: state.config,
@@ -56,43 +56,6 @@ export const evolvePriceSource = (
   };
 };
 
-export interface DatePrice {
-  readonly resourceId: string;
-  readonly date: string;
-  /** One unit for one night/slot, net of VAT, minor units. */
-  readonly price: number;
-  readonly currency: string;
-  readonly rulesVersion: string;
-}
-
-/**
- * The effective base price per date: the quote's own per-unit line for one
- * unit with surge off, no promo and no length-of-stay discount, booked on the
- * day itself (lead time 0). Search filters price ranges with it; the exact
- * total of a stay still comes from `quote`.
- */
-export const pricesOf = (source: PriceSource): DatePrice[] => {
-  if (source.retired) return [];
-  const rules = source.config.pricingRules;
-  const days = daysBetween(source.fromDate, source.untilDate) + 1;
-  return Array.from({ length: Math.max(0, days) }, (_, i) => {
-    const date = addDays(source.fromDate, i);
-    const line = unitLine({
-      rules,
-      slotKey: date,
-      date,
-      bookingDate: date,
-      units: 1,
-      quantity: 1,
-      promoBasisPoints: null,
-      demand: { occupancyBasisPoints: {}, bookingPaceBasisPoints: 10_000, surgeEnabled: false },
-    });
-    return {
-      resourceId: source.resourceId,
-      date,
-      price: line.amount,
-      currency: rules.currency,
-      rulesVersion: rules.version,
-    };
-  });
-};
+/** The override rows a source stands for: none once retired. */
+export const overridesOf = (source: PriceSource | undefined): readonly DateOverride[] =>
+  source === undefined || source.retired ? [] : source.config.pricingRules.dateOverrides;

@@ -49,7 +49,7 @@ describe('GET /api/v1/pricing/quote', function () {
   let partner: string;
   let position = '';
   const quote = (query: string) =>
-    request(app.fastUrl, 'GET', `/api/v1/pricing/quote?${query}`, partner, undefined, {
+    request(app.expressUrl, 'GET', `/api/v1/pricing/quote?${query}`, partner, undefined, {
       'x-min-position': position,
     });
   const stay = 'resourceId=room-quote&checkIn=2026-12-10&checkOut=2026-12-12&persons=2';

@@ -22,9 +22,12 @@ export const pricingQuote = async (context: ReadContext, query: QuoteQuery) => {
     query.resourceId,
     query.period,
     query.minPosition,
+    { pricing: true },
   );
+  const { config } = loaded.resource;
   const quote = quoteOf({
-    config: loaded.resource.config,
+    config:
+      loaded.pricing === undefined ? config : { ...config, pricingRules: loaded.pricing.rules },
     slotKeys: loaded.period.slotKeys,
     quantity: query.quantity,
     now: loaded.now,

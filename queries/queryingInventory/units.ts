@@ -36,7 +36,7 @@ const toUnit = (
   times?: { readonly start: EpochMillis; readonly end: EpochMillis },
 ): InventoryUnit => {
   // A slot nothing ever happened to has no read-model row: the resource's capacity, all free.
-  const u = usage ?? { capacity: config.capacity, closed: false, booked: 0, held: 0 };
+  const u = usage ?? { capacity: config.capacity, closed: false, booked: 0, held: 0, holds: [] };
   return {
     slotKey,
     date: slotKey.slice(0, 10),

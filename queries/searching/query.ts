@@ -16,7 +16,8 @@ import {
   type CursorPosition,
 } from './cursor.ts';
 import { MoneyLimitExceededError } from '../../domain/shared/moneyLimits.ts';
-import { createTotalMemo, type PricedTotal, type TotalMemo } from './totals.ts';
+import { loadPriceModels, pricingOf, type PeriodPricing } from '../shared/priceModel.ts';
+import { createTotalMemo, type PricedTotal, type TotalMemo, type TotalRequest } from './totals.ts';
 
 const withinMoneyCeiling = <T>(price: () => T): T | undefined => {
   try {
@@ -86,10 +87,10 @@ const assertStay = (query: SearchQuery): void => {
  * from one batched usage read, and only then `quote()`. Sorting by rating or
  * relevance quotes just the page; sorting by price or a price range needs every
  * available candidate's total, which comes from the exact total memo (see
- * totals.ts) — one real `quote()` per distinct stay, guest and booking date.
- * The `prices` read model is not used to order: it is one unit's net price at
- * lead time 0, without length-of-stay discounts, fees or the guest's taxes, so
- * ordering by it could disagree with the totals shown.
+ * totals.ts) — one real `quote()` per distinct stay, guest and booking date,
+ * fed by the price model (rules + the stay's overrides) read only for the
+ * candidates whose total is not known yet. Ordering and the totals shown are
+ * the same `quote()`, so they cannot disagree with a hold's.
  */
 export const search = async (context: ReadContext, caches: SearchCaches, query: SearchQuery) => {
   assertStay(query);
@@ -110,60 +111,92 @@ export const search = async (context: ReadContext, caches: SearchCaches, query: 
     now: now.getTime(),
   });
   const empty: ReadonlyMap<string, SlotUsage> = new Map();
-  // A resource whose stay prices past the money ceiling cannot be booked: it drops out, alone.
-  const priceOf = (candidate: Candidate, units: readonly string[]): PricedTotal | undefined =>
-    withinMoneyCeiling(() =>
-      caches.totals.totalOf({
-        resourceId: candidate.row.resourceId,
-        version: candidate.row.version,
-        config: candidate.row.config,
-        slotKeys: units,
-        quantity: query.quantity,
-        now,
-        usage: usage.get(candidate.row.resourceId) ?? empty,
-        guest: query.guest,
-        persons: query.persons ?? query.quantity,
-        promoCode: null,
-        surgeEnabled: context.deps.surgeEnabled ?? false,
+  const requestOf = (candidate: Candidate, units: readonly string[]): TotalRequest => ({
+    resourceId: candidate.row.resourceId,
+    version: candidate.row.version,
+    config: candidate.row.config,
+    slotKeys: units,
+    quantity: query.quantity,
+    now,
+    usage: usage.get(candidate.row.resourceId) ?? empty,
+    guest: query.guest,
+    persons: query.persons ?? query.quantity,
+    promoCode: null,
+    surgeEnabled: context.deps.surgeEnabled ?? false,
+  });
+  /**
+   * Totals of many candidates: known totals from the memo; for the rest one
+   * read of their price models (rules + the stay's overrides), then `quote()`.
+   * A resource whose stay prices past the money ceiling cannot be booked: it
+   * drops out, alone.
+   */
+  const priceAll = async (
+    items: readonly { readonly candidate: Candidate; readonly units: readonly string[] }[],
+  ): Promise<(PricedTotal | undefined)[]> => {
+    const requests = items.map(({ candidate, units }) => requestOf(candidate, units));
+    const missing = requests.filter((r) => !caches.totals.has(r)).map((r) => r.resourceId);
+    const dates = usageDatesOf(query);
+    const models =
+      missing.length === 0
+        ? new Map<string, PeriodPricing>()
+        : await loadPriceModels(context, missing, dates.fromDate, dates.toDate);
+    return requests.map((request, i) =>
+      withinMoneyCeiling(() => {
+        const row = items[i]!.candidate.row;
+        const pricing = pricingOf(row, models.get(row.resourceId));
+        return caches.totals.totalOf({
+          ...request,
+          config: { ...row.config, pricingRules: pricing.rules },
+        });
       }),
     );
+  };
   const byPrice =
     query.sort === 'price' || query.minPrice !== undefined || query.maxPrice !== undefined;
-  const ranked: Ranked[] = [];
+  const bookable: { candidate: Candidate; units: readonly string[] }[] = [];
   for (const candidate of candidates) {
-    const id = candidate.row.resourceId;
     const units = availableUnitsOf(
       query,
       candidate,
-      usage.get(id) ?? empty,
+      usage.get(candidate.row.resourceId) ?? empty,
       now.getTime(),
       context.zoneTime,
     );
-    if (units === undefined) continue;
-    if (!byPrice) {
-      ranked.push({ candidate, units, position: { key: catalogKey(query.sort, candidate), id } });
-      continue;
+    if (units !== undefined) bookable.push({ candidate, units });
+  }
+  const ranked: Ranked[] = [];
+  if (!byPrice) {
+    for (const { candidate, units } of bookable) {
+      const position = { key: catalogKey(query.sort, candidate), id: candidate.row.resourceId };
+      ranked.push({ candidate, units, position });
     }
-    const priced = priceOf(candidate, units);
-    if (priced === undefined) continue;
-    const { amount, currency } = priced.total;
-    if (query.minPrice !== undefined && amount < query.minPrice) continue;
-    if (query.maxPrice !== undefined && amount > query.maxPrice) continue;
-    const key =
-      query.sort === 'price' ? [currencyRank(currency), amount] : catalogKey(query.sort, candidate);
-    ranked.push({ candidate, units, priced, position: { key, id } });
+  } else {
+    const totals = await priceAll(bookable);
+    for (const [i, { candidate, units }] of bookable.entries()) {
+      const priced = totals[i];
+      if (priced === undefined) continue;
+      const { amount, currency } = priced.total;
+      if (query.minPrice !== undefined && amount < query.minPrice) continue;
+      if (query.maxPrice !== undefined && amount > query.maxPrice) continue;
+      const key =
+        query.sort === 'price'
+          ? [currencyRank(currency), amount]
+          : catalogKey(query.sort, candidate);
+      ranked.push({ candidate, units, priced, position: { key, id: candidate.row.resourceId } });
+    }
   }
   ranked.sort((a, b) => compareKeys(a.position, b.position));
   const rest =
     after === undefined ? ranked : ranked.filter((p) => compareKeys(p.position, after) > 0);
   const page = rest.slice(0, limit);
   const last = page.at(-1);
+  const pageTotals = byPrice ? page.map((p) => p.priced) : await priceAll(page);
   return {
     freshness,
     body: {
-      results: page.flatMap(({ candidate, units, priced }) => {
+      results: page.flatMap(({ candidate, units }, i) => {
         const { row, rank } = candidate;
-        const pricedNow = priced ?? priceOf(candidate, units);
+        const pricedNow = pageTotals[i];
         if (pricedNow === undefined) return [];
         const { total, breakdown } = pricedNow;
         return {

@@ -40,7 +40,7 @@ const query = z.object({
   ...guestQuery,
 });
 
-/** `GET /api/v1/search` (seed 001), also served by the fast path. */
+/** `GET /api/v1/search` (seed 001). */
 export const getSearchRoute = (context: ReadContext): RouteModule => {
   const caches = createSearchCaches(context.deps.catalogCacheMs ?? 1_000);
   return defineRoute({

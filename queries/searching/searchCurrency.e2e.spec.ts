@@ -29,7 +29,7 @@ describe('GET /api/v1/search across currencies', function () {
   let position = '';
   const search = (query: string) =>
     request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       `/api/v1/search?checkIn=2026-12-14&checkOut=2026-12-15&city=Basel&${query}`,
       partner,
@@ -85,7 +85,7 @@ describe('GET /api/v1/search across currencies', function () {
       Object.fromEntries(results.map((r) => [r.resourceId, r.totalPrice]));
     expect(totals(byRating)).to.deep.equal(totals(byPrice));
     const quoted = await request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       '/api/v1/pricing/quote?resourceId=fx-eur&checkIn=2026-12-14&checkOut=2026-12-15',
       partner,

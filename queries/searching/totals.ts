@@ -55,19 +55,23 @@ export const createTotalMemo = () => {
     }
     return date;
   };
+  const keyOf = (request: TotalRequest): string =>
+    [
+      request.resourceId,
+      request.version,
+      request.slotKeys.join(','),
+      request.quantity,
+      request.persons,
+      JSON.stringify(request.guest),
+      request.promoCode ?? '',
+      bookingDateOf(request.now, request.config.zone),
+      usagePart(request),
+    ].join('|');
   return {
+    /** Whether this total is already known (no quote needed). */
+    has: (request: TotalRequest): boolean => entries.has(keyOf(request)),
     totalOf: (request: TotalRequest): PricedTotal => {
-      const key = [
-        request.resourceId,
-        request.version,
-        request.slotKeys.join(','),
-        request.quantity,
-        request.persons,
-        JSON.stringify(request.guest),
-        request.promoCode ?? '',
-        bookingDateOf(request.now, request.config.zone),
-        usagePart(request),
-      ].join('|');
+      const key = keyOf(request);
       const hit = entries.get(key);
       if (hit !== undefined) return hit;
       const quote = quoteOf(request);

@@ -14,7 +14,7 @@ const config = sampleNightly({
   },
 });
 const half: ReadonlyMap<string, SlotUsage> = new Map([
-  ['2026-12-20', { capacity: 2, closed: false, booked: 1, held: 0 }],
+  ['2026-12-20', { capacity: 2, closed: false, booked: 1, held: 0, holds: [] }],
 ]);
 const request = (overrides: Partial<TotalRequest> = {}): TotalRequest => ({
   resourceId: 'r',

@@ -1,13 +1,11 @@
-import { checkStay, type StayAvailability } from '../../domain/availability/nightly.ts';
-import { timedAvailability } from '../../domain/availability/timed.ts';
-import type {
-  BusyBooking,
-  BusyHold,
-  CalendarSource,
-  TimedAvailability,
-} from '../../domain/availability/timedInput.ts';
-import { busyBlocksOf } from '../../domain/calendar/busyBlocks.ts';
-import { PLAIN_ZONE_TIME, type ZoneTime } from '../../domain/availability/zoneTime.ts';
+import {
+  availabilityOf,
+  calendarSourcesOf,
+  type AvailabilityAnswer,
+} from '../../domain/availability/availability.ts';
+import type { StayAvailability } from '../../domain/availability/nightly.ts';
+import type { AvailabilitySlot, TimedAvailability } from '../../domain/availability/timedInput.ts';
+import type { ZoneTime } from '../../domain/availability/zoneTime.ts';
 import type { CalendarState } from '../../domain/calendar/state.ts';
 import type { ResourceConfig } from '../../domain/resource/schema.ts';
 import {
@@ -16,7 +14,6 @@ import {
   type EpochMillis,
   type LocalDate,
 } from '../../domain/shared/time.ts';
-import type { SlotState } from '../../domain/slot/state.ts';
 import type { SlotUsage } from './slotUsage.ts';
 
 /** The local dates whose slots can affect a timed window, buffers included. */
@@ -46,80 +43,38 @@ export interface TimedRequest {
   readonly zoneTime?: ZoneTime | undefined;
 }
 
+/** A slot as the read API shows it today (the units left stay inside the domain's answer). */
+export type ShownSlot = Omit<AvailabilitySlot, 'remaining'>;
+export type ShownTimedAvailability = Omit<TimedAvailability, 'slots'> & {
+  readonly slots: readonly ShownSlot[];
+};
+
+const shown = ({ remaining: _remaining, ...slot }: AvailabilitySlot): ShownSlot => slot;
+
 /**
- * The seed-004 pipeline over the read models. Usage is per slot stream, so
- * every slot's bookings and active holds become one busy block each over the
- * resource's own slot grid. A capacity override below the resource's capacity
- * counts as that many units taken, since the pipeline has one capacity per resource.
+ * The seed-004 pipeline over the read models, through the domain's shared
+ * `availabilityOf` (the function a hold's check calls on loaded slot states).
  */
-export const timedSlotsOf = (request: TimedRequest): TimedAvailability => {
+export const timedSlotsOf = (request: TimedRequest): ShownTimedAvailability => {
   const { config, now } = request;
-  const slotMs = config.slotMinutes * MINUTE_MS;
-  const bookings: BusyBooking[] = [];
-  const holds: BusyHold[] = [];
-  const closedSlotKeys: string[] = [];
-  for (const [slotKey, slot] of request.usage) {
-    const start = (request.zoneTime ?? PLAIN_ZONE_TIME).timedSlotStart(slotKey, config.zone);
-    const end = start + slotMs;
-    if (slot.closed) closedSlotKeys.push(slotKey);
-    const taken = Math.max(0, slot.booked + config.capacity - slot.capacity);
-    if (taken > 0)
-      bookings.push({ reservationId: `booked:${slotKey}`, start, end, quantity: taken });
-    // Already filtered to the holds active at `now`, so they stay active for this computation.
-    if (slot.held > 0)
-      holds.push({
-        reservationId: `held:${slotKey}`,
-        start,
-        end,
-        quantity: slot.held,
-        expiresAt: now + 1,
-      });
-  }
-  const pad = (config.bufferBeforeMinutes + config.bufferAfterMinutes) * MINUTE_MS;
-  const calendars = busyBlocksOf(request.calendar, request.from - pad, request.to + pad, {
-    now,
-  }).map(({ sourceId, status, blocks }): CalendarSource => ({ sourceId, status, blocks }));
-  return timedAvailability({
-    resource: config,
-    from: request.from,
-    to: request.to,
-    now,
-    ...(request.slotMinutes === undefined ? {} : { slotMinutes: request.slotMinutes }),
+  const answer: AvailabilityAnswer = availabilityOf({
+    config,
+    period: { kind: 'timed', from: request.from, to: request.to, slotMinutes: request.slotMinutes },
     quantity: request.quantity,
-    bookings,
-    holds,
-    calendars,
-    closedSlotKeys,
-    ...(request.zoneTime === undefined ? {} : { zoneTime: request.zoneTime }),
+    now,
+    usage: request.usage,
+    calendars: calendarSourcesOf(config, request.calendar, request.from, request.to, now),
+    zoneTime: request.zoneTime,
   });
-};
-
-const slotStateOf = (
-  resourceId: string,
-  slotKey: string,
-  slot: SlotUsage | undefined,
-  now: EpochMillis,
-): SlotState => {
-  if (slot === undefined) return { status: 'Empty' };
-  const facts = {
-    resourceId,
-    slotKey,
-    capacity: slot.capacity,
-    holds: new Map(
-      slot.held > 0
-        ? [['held', { reservationId: 'held', quantity: slot.held, expiresAt: now + 1 }]]
-        : [],
-    ),
-    bookings: new Map(
-      slot.booked > 0 ? [['booked', { reservationId: 'booked', quantity: slot.booked }]] : [],
-    ),
+  if (answer.kind !== 'timed') throw new Error('A timed period gave a nightly answer.');
+  return {
+    computedAt: answer.computedAt,
+    computedVersion: answer.computedVersion,
+    slots: answer.slots.map(shown),
   };
-  return slot.closed
-    ? { status: 'Closed', closedReason: 'closed', ...facts }
-    : { status: 'Open', ...facts };
 };
 
-/** Seed 003's stay check over the read models' usage of each night. */
+/** Seed 003's stay check over the read models' usage of each night, through `availabilityOf`. */
 export const stayOf = (request: {
   readonly resourceId: string;
   readonly config: ResourceConfig;
@@ -129,14 +84,17 @@ export const stayOf = (request: {
   readonly now: EpochMillis;
   readonly usage: ReadonlyMap<string, SlotUsage>;
   readonly zoneTime?: ZoneTime | undefined;
-}): StayAvailability =>
-  checkStay({
-    ...(request.zoneTime === undefined ? {} : { zoneTime: request.zoneTime }),
-    resource: request.config,
-    checkIn: request.checkIn,
-    checkOut: request.checkOut,
+}): StayAvailability => {
+  const answer = availabilityOf({
+    config: request.config,
+    period: { kind: 'nightly', checkIn: request.checkIn, checkOut: request.checkOut },
     quantity: request.quantity,
     now: request.now,
-    slotOf: (night) =>
-      slotStateOf(request.resourceId, night, request.usage.get(night), request.now),
+    usage: request.usage,
+    calendars: [],
+    zoneTime: request.zoneTime,
   });
+  if (answer.kind !== 'nightly') throw new Error('A nightly period gave a timed answer.');
+  const { kind: _kind, ...stay } = answer;
+  return stay;
+};

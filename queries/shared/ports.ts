@@ -2,7 +2,8 @@ import type { CalendarState } from '../../domain/calendar/state.ts';
 import type { Sql } from '../../projections/shared/projection.ts';
 
 /** The read models a query names; each resolves to its live versioned table. */
-export type ReadModelTable = 'availability_slots' | 'resources' | 'prices' | 'bookings';
+export type ReadModelTable =
+  'availability_slots' | 'resources' | 'price_rules' | 'price_overrides' | 'bookings';
 
 /** Projection names whose positions read-your-writes waits for. */
 export type ReadProjection = 'availability' | 'availability.redis' | 'resources' | 'bookings';

@@ -17,7 +17,7 @@ describe('reads when Redis goes down and comes back (a redis-server of the test)
     '/api/v1/vendors/vendor-degrade/availability?startTime=2026-12-03T14:00:00Z&endTime=2026-12-03T16:00:00Z';
   const read = (minPosition?: string): Promise<JsonAnswer> =>
     request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       path,
       partner,

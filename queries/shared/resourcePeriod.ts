@@ -10,6 +10,7 @@ import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import { timedUsageDates } from './computeAvailability.ts';
 import type { ReadContext } from './readContext.ts';
 import { resolveFreshness, type Freshness } from './readYourWrites.ts';
+import { loadPriceModels, pricingOf, type PeriodPricing } from './priceModel.ts';
 import { loadSlotUsage, type SlotUsage } from './slotUsage.ts';
 
 export interface LoadedPeriod {
@@ -18,6 +19,8 @@ export interface LoadedPeriod {
   readonly usage: ReadonlyMap<string, SlotUsage>;
   readonly freshness: Freshness;
   readonly now: Date;
+  /** The resource's pricing for the period from the price model; present when asked for. */
+  readonly pricing?: PeriodPricing;
 }
 
 /** One resource, the slots a period covers on it and their usage: what a check or a quote reads. */
@@ -26,6 +29,7 @@ export const loadResourcePeriod = async (
   resourceId: string,
   requested: Period,
   minPosition: string | undefined,
+  options: { readonly pricing?: boolean } = {},
 ): Promise<LoadedPeriod> => {
   const freshness = await resolveFreshness(context.deps, minPosition, { slots: true });
   const [resource] = await context.resourcesByIds([resourceId], freshness.asked);
@@ -41,16 +45,22 @@ export const loadResourcePeriod = async (
       ? { fromDate: period.checkIn, toDate: addDays(period.checkOut, -1) }
       : timedUsageDates(resource.config, period.start, period.end);
   const now = context.deps.clock.now();
-  const { usage, source } = await loadSlotUsage(context, freshness.source, {
-    resourceIds: [resourceId],
-    ...dates,
-    now: now.getTime(),
-  });
+  const [{ usage, source }, models] = await Promise.all([
+    loadSlotUsage(context, freshness.source, {
+      resourceIds: [resourceId],
+      ...dates,
+      now: now.getTime(),
+    }),
+    options.pricing === true
+      ? loadPriceModels(context, [resourceId], dates.fromDate, dates.toDate)
+      : undefined,
+  ]);
   return {
     resource,
     period,
     usage: usage.get(resourceId) ?? new Map(),
     freshness: { ...freshness, source },
     now,
+    ...(models === undefined ? {} : { pricing: pricingOf(resource, models.get(resourceId)) }),
   };
 };

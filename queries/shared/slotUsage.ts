@@ -1,3 +1,4 @@
+import type { SlotUsageSummary } from '../../domain/availability/availability.ts';
 import { addDays, type LocalDate } from '../../domain/shared/time.ts';
 import {
   activeHeldOf,
@@ -11,14 +12,29 @@ import {
 import type { ReadContext } from './readContext.ts';
 import type { UsageSource } from './readYourWrites.ts';
 
-/** One slot's usage at `now`: what availability and occupancy pricing read. */
-export interface SlotUsage {
-  readonly capacity: number;
-  readonly closed: boolean;
-  readonly booked: number;
-  /** Holds still active at `now` (expired ones free their capacity before HoldExpired). */
+/**
+ * One slot's usage at `now`: what availability (the domain's shared
+ * `availabilityOf`, whose input is the `SlotUsageSummary` part) and occupancy
+ * pricing read. `holds` lists the holds still active at `now`.
+ */
+export interface SlotUsage extends SlotUsageSummary {
+  /** Σ quantities of the holds still active at `now` (expired ones free their capacity before HoldExpired). */
   readonly held: number;
 }
+
+/** The read side's view of one projected slot row at `now`. */
+export const usageOfRow = (state: SlotAvailability, now: number): SlotUsage => {
+  const holds = Object.values(state.holds)
+    .map((h) => ({ quantity: h.quantity, expiresAt: Date.parse(h.expiresAt) }))
+    .filter((h) => h.expiresAt > now);
+  return {
+    capacity: state.capacity,
+    closed: state.closed,
+    booked: bookedOf(state),
+    held: activeHeldOf(state, now),
+    holds,
+  };
+};
 
 /** Per resource, per slot key; a slot without an entry was never touched (full capacity). */
 export type UsageByResource = ReadonlyMap<string, ReadonlyMap<string, SlotUsage>>;
@@ -76,12 +92,7 @@ const fromPostgres = async (
     request.resourceIds.map((id) => [id, new Map()]),
   );
   for (const { state } of rows) {
-    usage.get(state.resourceId)?.set(state.slotKey, {
-      capacity: state.capacity,
-      closed: state.closed,
-      booked: bookedOf(state),
-      held: activeHeldOf(state, request.now),
-    });
+    usage.get(state.resourceId)?.set(state.slotKey, usageOfRow(state, request.now));
   }
   return usage;
 };

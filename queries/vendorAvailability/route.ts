@@ -16,7 +16,7 @@ const query = z.object({
   quantity: z.coerce.number().int().min(1).max(100).default(1),
 });
 
-/** `GET /api/v1/vendors/{id}/availability` (seed 004), also served by the fast path. */
+/** `GET /api/v1/vendors/{id}/availability` (seed 004). */
 export const getVendorAvailabilityRoute = (context: ReadContext): RouteModule =>
   defineRoute({
     method: 'get',

@@ -39,7 +39,7 @@ describe('GET /api/v1/vendors/{id}/availability (read-your-writes over HTTP)', f
     '?startTime=2026-12-03T14:00:00Z&endTime=2026-12-03T17:00:00Z&includeConfidence=true';
   const availability = (minPosition: string) =>
     request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       `/api/v1/vendors/${vendorId}/availability${window}`,
       partner.key,
@@ -111,7 +111,7 @@ describe('GET /api/v1/vendors/{id}/availability (read-your-writes over HTTP)', f
 
   it('refuses a bad window, a bad X-Min-Position and an unknown vendor with the error envelope', async () => {
     const reversed = await request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       `/api/v1/vendors/${vendorId}/availability?startTime=2026-12-03T17:00:00Z&endTime=2026-12-03T14:00:00Z`,
       partner.key,
@@ -121,7 +121,7 @@ describe('GET /api/v1/vendors/{id}/availability (read-your-writes over HTTP)', f
     const badPosition = await availability('not-a-position');
     expect(badPosition.status).to.equal(400);
     const unknown = await request(
-      app.fastUrl,
+      app.expressUrl,
       'GET',
       `/api/v1/vendors/nobody/availability${window}`,
       partner.key,

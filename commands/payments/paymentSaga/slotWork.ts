@@ -9,7 +9,7 @@ import { isActiveHold } from '../../../domain/slot/state.ts';
 import { slotDecider } from '../../../domain/slot/slotDecider.ts';
 import { assertAvailable } from '../../shared/assertAvailable.ts';
 import { handleCommand, loadStream } from '../../shared/commandHandler.ts';
-import { resolveHoldPeriod, type HoldPeriod } from '../../shared/holdPeriod.ts';
+import { resolveHoldPeriod, type HoldPeriod } from '../../../domain/booking/holdPeriod.ts';
 import { loadSlots } from '../../shared/loadSlots.ts';
 import type { PaymentSagaDeps } from './sagaDeps.ts';
 import { sagaMetadata } from './sagaStream.ts';

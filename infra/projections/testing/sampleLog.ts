@@ -48,13 +48,30 @@ export const sampleLog = (options: SampleLogOptions = {}): StreamAppend[] => {
       stream: `resource-${resourceId}`,
       expectedRevision: 'no_stream',
       events: [
-        event('ResourceRegistered', { ...config, resourceId, registeredAt: T }),
+        event('ResourceRegistered', {
+          ...config,
+          pricingRules: {
+            ...config.pricingRules,
+            dateOverrides: [
+              { date: '2026-12-24', price: 30_000 },
+              { date: '2026-12-31', price: 40_000 },
+            ],
+          },
+          resourceId,
+          registeredAt: T,
+        }),
+        // Keeps one override, changes one and adds one (the price model writes only those).
         event('ResourcePricingRulesChanged', {
           resourceId,
           changedAt: later(5),
           pricingRules: {
             ...config.pricingRules,
             version: 'v2',
+            dateOverrides: [
+              { date: '2026-12-24', price: 30_000 },
+              { date: '2026-12-31', price: 45_000 },
+              { date: '2027-01-01', price: 45_000 },
+            ],
             dayOfWeek: [{ days: [5, 6], basisPoints: 12_500 }],
           },
         }),

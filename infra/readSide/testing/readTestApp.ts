@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -10,14 +9,13 @@ import { domainEventCodec } from '../../../commands/shared/eventCodec.ts';
 import { createManualClock, testIds } from '../../../commands/shared/testing/fixedIds.ts';
 import type { WriteSide } from '../../../commands/shared/writeSide.ts';
 import { POSTGRES_PROJECTIONS, REDIS_PROJECTIONS } from '../../../projections/catalog.ts';
-import { fastReadRoutes, getReadRoutes } from '../../../queries/routes.ts';
+import { getReadRoutes } from '../../../queries/routes.ts';
 import { getAuthRoutes } from '../../auth/authRoutes.ts';
 import { createAuthService } from '../../auth/authService.ts';
 import { ensureAdminApiKey } from '../../auth/credentialStore.ts';
 import { getPostgresEventStore } from '../../eventStore/postgres/postgresEventStore.ts';
 import { createHttpApp } from '../../http/app.ts';
 import { answerClientErrorsWithEnvelope } from '../../http/clientError.ts';
-import { createFastPathServer } from '../../http/fastPath.ts';
 import { createReadinessCheck } from '../../http/readiness.ts';
 import { bearer, postJson, TEST_REDIS_URL } from '../../http/testing.ts';
 import { createIdempotency } from '../../idempotency/idempotency.ts';
@@ -44,16 +42,9 @@ export interface ReadTestAppOptions {
   readonly unlimited?: boolean;
 }
 
-const listen = async (server: Server): Promise<string> => {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
 /**
  * The whole read side over HTTP: write and read routes on one Express app,
- * served twice — by Express alone (`expressUrl`) and behind the fast path
- * (`fastUrl`) — over a database of its own, the projection runner (Postgres
+ * served by Express (`expressUrl`; the one HTTP layer) over a database of its own, the projection runner (Postgres
  * and Redis read models) and a redis-server the test can stop and start.
  */
 export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
@@ -131,17 +122,9 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
   const expressServer = app.listen(0, '127.0.0.1');
   answerClientErrorsWithEnvelope(expressServer, logger);
   await once(expressServer, 'listening');
-  const fastServer = createFastPathServer(app, fastReadRoutes(readRoutes), {
-    auth,
-    rateLimiter,
-    logger,
-    registry,
-  });
-  const fastUrl = await listen(fastServer);
   const expressUrl = `http://127.0.0.1:${(expressServer.address() as AddressInfo).port}`;
   return {
     expressUrl,
-    fastUrl,
     db,
     store,
     clock,
@@ -162,10 +145,8 @@ export const startReadTestApp = async (options: ReadTestAppOptions = {}) => {
       return { key: ((await response.json()) as { apiKey: string }).apiKey, partnerId };
     },
     close: async () => {
-      for (const server of [expressServer, fastServer]) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      expressServer.closeAllConnections();
+      await new Promise<void>((resolve) => expressServer.close(() => resolve()));
       readSide.stop();
       await runner.stop();
       runnerRedis.disconnect();

@@ -4,9 +4,9 @@ import {
   resolvePeriod,
   type Period,
   type ResolvedPeriod,
-} from '../../domain/availability/period.ts';
-import type { ResourceConfig } from '../../domain/resource/schema.ts';
-import { localToEpochMillis, toEpochMillis, toIsoInstant } from '../../domain/shared/time.ts';
+} from '../availability/period.ts';
+import type { ResourceConfig } from '../resource/schema.ts';
+import { localToEpochMillis, toEpochMillis, toIsoInstant } from '../shared/time.ts';
 
 /** What a caller asks to book, in the shape its API uses. */
 export type HoldPeriod =

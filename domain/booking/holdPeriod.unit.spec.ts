@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { sampleNightly, sampleTimed } from '../../domain/resource/testing/sampleResources.ts';
-import { ValidationError } from '../../domain/shared/errors.ts';
+import { sampleNightly, sampleTimed } from '../resource/testing/sampleResources.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { resolveHoldPeriod } from './holdPeriod.ts';
 
 describe('resolveHoldPeriod', () => {
