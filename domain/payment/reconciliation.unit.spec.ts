@@ -11,11 +11,11 @@ const ok = (providerId: string, amount: number | null = null): StepState => ({
   amount: amount === null ? null : EUR(amount),
   providerId,
 });
-const waiting = (amount: number | null, attempt = 1): StepState => ({
+const waiting = (amount: number | null, attempt = 1, target = 'pi_r'): StepState => ({
   status: 'pending',
   attempt,
   amount: amount === null ? null : EUR(amount),
-  target: 'pi_r',
+  target,
   idempotencyKey: `k-${attempt}`,
 });
 const saga = (
@@ -227,7 +227,7 @@ describe('reconciliation: the saga log against the provider', () => {
       const log = settledSaga(
         {
           'settle-refund': ok('re_x', 0),
-          'settle-capture': { ...waiting(2_000, 3), target: 'pi_s' },
+          'settle-capture': waiting(2_000, 3, 'pi_s'),
         },
         [
           {
@@ -252,7 +252,7 @@ describe('reconciliation: the saga log against the provider', () => {
 
     it('repairs a pending settle-refund, a pending release and a pending difference authorization', () => {
       const refund = reconcile(
-        settledSaga({ 'settle-refund': { ...waiting(500, 4), target: 'pi_r' } }, [
+        settledSaga({ 'settle-refund': waiting(500, 4, 'pi_r') }, [
           {
             authorizationId: 'pi_r',
             authorized: 5_000,
@@ -283,7 +283,7 @@ describe('reconciliation: the saga log against the provider', () => {
         released: false,
       };
       const release = reconcile(
-        settledSaga({ 'settle-auth-cancel': { ...waiting(null, 1), target: 'pi_s' } }, [
+        settledSaga({ 'settle-auth-cancel': waiting(null, 1, 'pi_s') }, [
           {
             authorizationId: 'pi_r',
             authorized: 5_000,
