@@ -148,7 +148,7 @@ export interface NextAction {
   /** The PaymentIntent's client secret: the front end passes it to `stripe.handleNextAction`. */
   readonly clientSecret: string;
   /** Where to send the payer for `redirect_to_url`; absent otherwise. */
-  readonly redirectUrl?: string;
+  readonly redirectUrl?: string | undefined;
 }
 
 export type Authorization =

@@ -35,6 +35,7 @@ const saga = (
   compensations: [],
   commit,
   settlement: initialSettlement(),
+  actionRequired: null,
 });
 const pi = (over: Partial<ProviderAuthorization> = {}): ProviderAuthorization => ({
   authorizationId: 'pi_r',

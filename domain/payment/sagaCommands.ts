@@ -200,6 +200,7 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
     case 'SettlementDueChanged':
     case 'SettlementFlagged':
     case 'VendorDepositForfeited':
+    case 'PaymentActionRequired':
       return [];
     default: {
       const _never: never = event;

@@ -101,6 +101,7 @@ export const evolveSettlement = (
     case 'PaymentDeadLettered':
     case 'CompensationStarted':
     case 'CommitSettled':
+    case 'PaymentActionRequired':
       return s;
     default: {
       const _never: never = event;

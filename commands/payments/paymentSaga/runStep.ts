@@ -67,17 +67,29 @@ export const runStep = async (
       return _never;
     }
   }
+  const at = deps.clock.now().toISOString();
   await decideSaga(
     deps,
-    {
-      type: 'StepCompleted',
-      reservationId,
-      step,
-      attempt,
-      outcome,
-      now: deps.clock.now().toISOString(),
-      jitter: deps.jitter(),
-    },
+    outcome.kind === 'actionRequired'
+      ? {
+          type: 'ActionRequired',
+          reservationId,
+          step,
+          attempt,
+          authorizationId: outcome.authorizationId,
+          nextAction: outcome.nextAction,
+          now: at,
+          jitter: deps.jitter(),
+        }
+      : {
+          type: 'StepCompleted',
+          reservationId,
+          step,
+          attempt,
+          outcome,
+          now: at,
+          jitter: deps.jitter(),
+        },
     reservationId,
     causationId,
   );
