@@ -201,6 +201,8 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
     case 'SettlementFlagged':
     case 'VendorDepositForfeited':
     case 'PaymentActionRequired':
+    case 'PaymentDisputeOpened':
+    case 'PaymentDisputeClosed':
       return [];
     default: {
       const _never: never = event;

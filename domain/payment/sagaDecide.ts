@@ -12,6 +12,7 @@ import {
 import { onPaymentMethodProvided, onRequesterAuthorizationRequested } from './sagaPaymentMethod.ts';
 import { onStepCompleted } from './sagaStepOutcome.ts';
 import { onActionRequired } from './sagaActionRequired.ts';
+import { onDisputeUpdated } from './sagaDispute.ts';
 import {
   currentOwed,
   onCompleted,
@@ -249,6 +250,8 @@ export const decidePaymentSaga = (
       return saga.settlement.due === null || saga.settlement.owed === null
         ? settleRefund(saga, input, options)
         : onRefundRequested(saga, input, options);
+    case 'DisputeUpdated':
+      return saga.status === 'NONE' ? [] : onDisputeUpdated(saga, input);
     case 'ActionRequired':
       return saga.status === 'NONE' ? [] : onActionRequired(saga, input, options);
     case 'RetryDeadLetters':

@@ -56,6 +56,18 @@ export type PaymentSagaInput =
       readonly now: string;
       readonly jitter: number;
     }
+  /** The provider reports a dispute of one of the guest's charges (Stripe `charge.dispute.*`). */
+  | {
+      readonly type: 'DisputeUpdated';
+      readonly reservationId: string;
+      readonly disputeId: string;
+      readonly authorizationId: string;
+      readonly amount: Money;
+      readonly status: 'open' | 'won' | 'lost';
+      readonly reason: string;
+      readonly now: string;
+      readonly jitter: number;
+    }
   /** An operator retries every dead-lettered step with the next attempt number (a fresh idempotency key). */
   | {
       readonly type: 'RetryDeadLetters';

@@ -207,6 +207,8 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
     case 'SettlementDueChanged':
     case 'SettlementFlagged':
     case 'VendorDepositForfeited':
+    case 'PaymentDisputeOpened':
+    case 'PaymentDisputeClosed':
       return state;
     default: {
       const _never: never = event;
