@@ -47,7 +47,7 @@ const captureButLoseTheAnswer = async (
       onError: () => undefined,
     },
   );
-  await h.waitForSaga(id, (saga) => saga.steps[step]?.status === 'pending');
+  await h.waitForSaga(id, (saga) => saga.steps[step]?.status === 'pending', 30_000);
   for (let i = 0; i < 200; i += 1) {
     const captures = (await operationsOf(h.gateway, id)).filter((op) => op.startsWith('capture'));
     if (captures.length > before.length) break;
@@ -55,6 +55,26 @@ const captureButLoseTheAnswer = async (
   }
   crashing.stop();
 };
+
+/** One reconciliation run in a child process; `crash` SIGKILLs it right after its first repair. */
+const runReconcileChild = (h: SagaHarness, crash: boolean) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+        env: {
+          ...process.env,
+          RECONCILE_DATABASE_URL: h.db.connectionString,
+          RECONCILE_SCHEMA: h.db.schema,
+          RECONCILE_CRASH_AFTER_REPAIR: crash ? '1' : '0',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve({ code, signal, out }));
+    },
+  );
 
 const stepEvents = async (h: SagaHarness, id: string, step: string) =>
   (await h.write.store.readStream(paymentStream(id))).filter(
@@ -201,28 +221,10 @@ describe('payment reconciliation against the simulated provider (PostgreSQL)', f
       deposit: null,
     });
     await captureButLoseTheAnswer(h, id);
-    const runChild = (crash: boolean) =>
-      new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>(
-        (resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-            env: {
-              ...process.env,
-              RECONCILE_DATABASE_URL: h.db.connectionString,
-              RECONCILE_SCHEMA: h.db.schema,
-              RECONCILE_CRASH_AFTER_REPAIR: crash ? '1' : '0',
-            },
-            stdio: ['ignore', 'pipe', 'inherit'],
-          });
-          let out = '';
-          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-          child.on('error', reject);
-          child.on('exit', (code, signal) => resolve({ code, signal, out }));
-        },
-      );
-    const killed = await runChild(true);
+    const killed = await runReconcileChild(h, true);
     expect(killed.signal).to.equal('SIGKILL');
     expect(await stepEvents(h, id, 'requester-capture')).to.have.length(1);
-    const rerun = await runChild(false);
+    const rerun = await runReconcileChild(h, false);
     expect(rerun.code).to.equal(0);
     expect(JSON.parse(rerun.out) as { repaired: number }).to.include({ repaired: 0 });
     expect(await stepEvents(h, id, 'requester-capture')).to.have.length(1);
@@ -272,7 +274,7 @@ describe('payment reconciliation against the simulated provider (PostgreSQL)', f
         policy: 'instant',
         deposit: null,
       });
-      await h.waitForStatus(id, 'CONFIRMED');
+      await h.waitForStatus(id, 'CONFIRMED', 30_000);
     };
 
     it('a booking extended then shortened reconciles clean (no false refund, capture or stray-authorization difference)', async () => {
@@ -333,28 +335,10 @@ describe('payment reconciliation against the simulated provider (PostgreSQL)', f
       await captureButLoseTheAnswer(h, id, 'settle-capture');
       expect(await stepEvents(h, id, 'settle-capture')).to.have.length(0);
 
-      const runChild = (crash: boolean) =>
-        new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>(
-          (resolve, reject) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-              env: {
-                ...process.env,
-                RECONCILE_DATABASE_URL: h.db.connectionString,
-                RECONCILE_SCHEMA: h.db.schema,
-                RECONCILE_CRASH_AFTER_REPAIR: crash ? '1' : '0',
-              },
-              stdio: ['ignore', 'pipe', 'inherit'],
-            });
-            let out = '';
-            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-            child.on('error', reject);
-            child.on('exit', (code, signal) => resolve({ code, signal, out }));
-          },
-        );
-      const killed = await runChild(true);
+      const killed = await runReconcileChild(h, true);
       expect(killed.signal).to.equal('SIGKILL');
       expect(await stepEvents(h, id, 'settle-capture')).to.have.length(1);
-      const rerun = await runChild(false);
+      const rerun = await runReconcileChild(h, false);
       expect(rerun.code).to.equal(0);
       expect(JSON.parse(rerun.out) as { repaired: number }).to.include({ repaired: 0 });
       expect(await stepEvents(h, id, 'settle-capture')).to.have.length(1);

@@ -119,9 +119,23 @@ const call = async (
         })
       ).captureId;
     case 'CancelAuthorization':
-      return (
-        await deps.gateway.cancelAuthorization({ ...key, authorizationId: command.authorizationId })
-      ).authorizationId;
+      try {
+        return (
+          await deps.gateway.cancelAuthorization({
+            ...key,
+            authorizationId: command.authorizationId,
+          })
+        ).authorizationId;
+      } catch (error) {
+        // An authorization that lapsed (7 days uncaptured) was cancelled by the provider: released all the same.
+        if (
+          error instanceof PaymentInvalidRequestError &&
+          error.reason === 'unexpected_state' &&
+          (await deps.gateway.retrievePayment(command.authorizationId)).status === 'cancelled'
+        )
+          return command.authorizationId;
+        throw error;
+      }
     case 'Refund':
       return (
         await deps.gateway.refund({
