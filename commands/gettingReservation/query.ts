@@ -18,6 +18,16 @@ const paymentStateOf = (saga: PaymentSagaState) =>
         commit: saga.commit,
         steps: saga.steps,
         compensations: saga.compensations,
+        // 3-D Secure: what the requester's browser must do (Stripe.js handleNextAction with the client secret) and by when.
+        requiresAction:
+          saga.actionRequired === null
+            ? null
+            : {
+                step: saga.actionRequired.step,
+                authorizationId: saga.actionRequired.authorizationId,
+                ...saga.actionRequired.nextAction,
+                expiresAt: saga.actionRequired.expiresAt,
+              },
         settlement: {
           due: saga.settlement.due,
           ended: saga.settlement.ended,

@@ -24,8 +24,14 @@ import type { Money } from '../../domain/shared/money.ts';
  */
 export interface PaymentGateway {
   /**
-   * Authorizes (holds) `amount` on the payment method for later capture.
-   * @throws PaymentDeclinedError when the issuer refuses; final for this payment method.
+   * Authorizes (holds) `amount` on the payment method for later capture. When the
+   * issuer asks for Strong Customer Authentication (3-D Secure) and the request is
+   * `onSession`, answers `requires_action` with what the requester's browser needs
+   * to authenticate; the authorization becomes capturable once they did
+   * (`retrievePayment` reports `authorized`; Stripe also sends
+   * `payment_intent.amount_capturable_updated`).
+   * @throws PaymentDeclinedError when the issuer refuses, or asks for authentication
+   *   off session (`authentication_required`); final for this payment method.
    */
   authorize(request: AuthorizeRequest): Promise<Authorization>;
   /**
@@ -127,15 +133,39 @@ export interface AuthorizeRequest extends IdempotentRequest {
   readonly metadata: PaymentMetadata;
   /** Only manual capture is supported: money is held now and captured at commit. Default `manual`. */
   readonly captureMethod?: 'manual';
+  /**
+   * The payer is present and can authenticate (3-D Secure): an authentication
+   * request answers `requires_action` instead of a decline. Default false (a
+   * vendor deposit, a difference collected later): authentication is a decline.
+   */
+  readonly onSession?: boolean;
 }
 
-export interface Authorization {
-  /** Provider id of the authorization (Stripe PaymentIntent `pi_…`). */
-  readonly authorizationId: string;
-  readonly status: 'authorized';
-  /** The amount held. */
-  readonly amount: Money;
+/** What the payer's browser must do before the authorization holds money (Stripe `next_action`). */
+export interface NextAction {
+  /** Stripe's `next_action.type`, e.g. `use_stripe_sdk` or `redirect_to_url`. */
+  readonly type: string;
+  /** The PaymentIntent's client secret: the front end passes it to `stripe.handleNextAction`. */
+  readonly clientSecret: string;
+  /** Where to send the payer for `redirect_to_url`; absent otherwise. */
+  readonly redirectUrl?: string | undefined;
 }
+
+export type Authorization =
+  | {
+      /** Provider id of the authorization (Stripe PaymentIntent `pi_…`). */
+      readonly authorizationId: string;
+      readonly status: 'authorized';
+      /** The amount held. */
+      readonly amount: Money;
+    }
+  | {
+      readonly authorizationId: string;
+      /** Nothing is held yet: the payer must authenticate first (3-D Secure). */
+      readonly status: 'requires_action';
+      readonly amount: Money;
+      readonly nextAction: NextAction;
+    };
 
 export interface CaptureRequest extends IdempotentRequest {
   readonly authorizationId: string;

@@ -1,6 +1,13 @@
 import { decideSaga, loadRunningSaga } from '../payments/paymentSaga/sagaStream.ts';
 import type { PaymentSagaDeps } from '../payments/paymentSaga/sagaDeps.ts';
-import { reservationOf, toSagaInput, type StripeEventView } from './toSagaInput.ts';
+import {
+  disputedPaymentIntent,
+  isDisputeEvent,
+  reservationOf,
+  toSagaInput,
+  type StripeEventView,
+} from './toSagaInput.ts';
+import { PaymentInvalidRequestError } from '../payments/paymentGateway.ts';
 
 /** A verified Stripe event, as the inbox stores it. */
 export interface InboundStripeEvent extends StripeEventView {
@@ -26,7 +33,7 @@ export const receiveStripeEvent = async (
   event: InboundStripeEvent,
 ): Promise<ReceiveOutcome> => {
   if (await deps.inbox.receive(event)) return { duplicate: true, outcome: 'duplicate' };
-  const reservationId = reservationOf(event);
+  const reservationId = reservationOf(event) ?? (await disputedReservation(deps.saga, event));
   const saga =
     reservationId === undefined ? undefined : await loadRunningSaga(deps.saga, reservationId);
   const input =
@@ -38,4 +45,23 @@ export const receiveStripeEvent = async (
   }
   await deps.inbox.markProcessed(event.id, outcome);
   return { duplicate: false, outcome };
+};
+
+/**
+ * A dispute carries no metadata of ours: the reservation is the one named by
+ * the disputed PaymentIntent's metadata, read from the provider.
+ */
+const disputedReservation = async (
+  saga: PaymentSagaDeps,
+  event: InboundStripeEvent,
+): Promise<string | undefined> => {
+  const paymentIntent = isDisputeEvent(event) ? disputedPaymentIntent(event) : undefined;
+  if (paymentIntent === undefined) return undefined;
+  try {
+    return (await saga.gateway.retrievePayment(paymentIntent)).reservationId;
+  } catch (error) {
+    if (error instanceof PaymentInvalidRequestError && error.reason === 'not_found')
+      return undefined;
+    throw error;
+  }
 };

@@ -124,6 +124,45 @@ describe('POST /api/v1/webhooks/stripe', function () {
     });
   });
 
+  it('takes signed charge.dispute.created/closed for the reservation of the disputed PaymentIntent (runs after the first test: r-1 has a saga)', async () => {
+    // The dispute names the PaymentIntent only; the provider knows its reservation from the metadata.
+    const auth = await deps().gateway.authorize({
+      idempotencyKey: 'dispute-fixture-r-1',
+      amount: { amount: 44_720, currency: 'EUR' },
+      paymentMethod: 'pm_card_visa',
+      metadata: { reservationId: 'r-1', bookingReference: 'BK-1', partnerId: 'p', attempt: 1 },
+    });
+    const disputeEvent = (id: string, type: string, status: string) =>
+      eventJson(id, type, {
+        id: 'dp_1',
+        object: 'dispute',
+        amount: 10_000,
+        currency: 'eur',
+        charge: 'ch_1',
+        payment_intent: auth.authorizationId,
+        reason: 'fraudulent',
+        status,
+      });
+    const opened = disputeEvent('evt_dp_1', 'charge.dispute.created', 'needs_response');
+    const forged = await send(
+      opened,
+      Stripe.webhooks.generateTestHeaderString({ payload: opened, secret: 'whsec_other' }),
+    );
+    expect(forged.status).to.equal(400);
+    expect((await loadRunningSaga(deps(), 'r-1'))?.settlement.disputes).to.deep.equal([]);
+
+    expect(await (await send(opened)).json()).to.include({ outcome: 'fed' });
+    expect((await loadRunningSaga(deps(), 'r-1'))?.settlement.disputes).to.deep.equal([
+      { disputeId: 'dp_1', authorizationId: auth.authorizationId, amount: 10_000, status: 'open' },
+    ]);
+    const closed = disputeEvent('evt_dp_2', 'charge.dispute.closed', 'lost');
+    expect(await (await send(closed)).json()).to.include({ outcome: 'fed' });
+    expect((await loadRunningSaga(deps(), 'r-1'))?.settlement.disputes[0]).to.include({
+      status: 'lost',
+    });
+    expect(await (await send(closed)).json()).to.include({ duplicate: true });
+  });
+
   it('refuses a bad signature and a body that was re-serialised (400), changing nothing', async () => {
     const payload = eventJson('evt_2', 'payment_intent.canceled', { id: 'pi_x', metadata: {} });
     const forged = await send(

@@ -72,12 +72,57 @@ const answer = (
  * timed out). Answers to steps already recorded change nothing, so a webhook
  * racing the gateway call's own answer is harmless.
  */
+/** Whether the event is about a dispute (its object names the PaymentIntent, not our metadata). */
+export const isDisputeEvent = (event: StripeEventView): boolean =>
+  event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed';
+
+/** The PaymentIntent a dispute is about. */
+export const disputedPaymentIntent = (event: StripeEventView): string | undefined =>
+  text(event.object['payment_intent']);
+
+/** `charge.dispute.created` → open; `charge.dispute.closed` → won or lost (a closed warning took nothing: won). */
+const disputeInput = (
+  event: StripeEventView,
+  saga: RunningSaga,
+  now: string,
+  jitter: number,
+): PaymentSagaInput | undefined => {
+  const o = event.object;
+  const disputeId = text(o['id']);
+  const authorizationId = disputedPaymentIntent(event);
+  const amount = o['amount'];
+  const currency = text(o['currency']);
+  if (
+    disputeId === undefined ||
+    authorizationId === undefined ||
+    typeof amount !== 'number' ||
+    !Number.isSafeInteger(amount) ||
+    amount < 0 ||
+    currency === undefined
+  )
+    return undefined;
+  const status =
+    event.type === 'charge.dispute.created' ? 'open' : o['status'] === 'lost' ? 'lost' : 'won';
+  return {
+    type: 'DisputeUpdated',
+    reservationId: saga.reservationId,
+    disputeId,
+    authorizationId,
+    amount: { amount, currency: currency.toUpperCase() },
+    status,
+    reason: text(o['reason']) ?? 'unknown',
+    now,
+    jitter,
+  };
+};
+
 export const toSagaInput = (
   event: StripeEventView,
   saga: RunningSaga,
   now: string,
   jitter: number,
 ): PaymentSagaInput | undefined => {
+  if (isDisputeEvent(event)) return disputeInput(event, saga, now, jitter);
   const found = answer(event, saga);
   const state = found && saga.steps[found.step];
   if (found === undefined || state === undefined) return undefined;

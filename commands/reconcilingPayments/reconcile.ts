@@ -66,11 +66,17 @@ const discover = async (deps: ReconciliationDeps): Promise<void> => {
   }
 };
 
+/** The authorizations the log names: each party's, and the settlement's second PaymentIntents. */
 const authorizationIds = (saga: RunningSaga): string[] =>
-  (['vendor-auth', 'requester-auth'] as const).flatMap((step) => {
-    const state = saga.steps[step];
-    return state?.status === 'succeeded' ? [state.providerId] : [];
-  });
+  [
+    ...new Set([
+      ...(['vendor-auth', 'requester-auth'] as const).flatMap((step) => {
+        const state = saga.steps[step];
+        return state?.status === 'succeeded' ? [state.providerId] : [];
+      }),
+      ...saga.settlement.charges.map((c) => c.authorizationId),
+    ]),
+  ].filter((id) => !id.startsWith('zero-amount:'));
 
 const retrieveKnown = async (
   gateway: PaymentGateway,

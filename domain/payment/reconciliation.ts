@@ -1,6 +1,7 @@
 import type { Money } from '../shared/money.ts';
 import type { RunningSaga, StepState } from './sagaState.ts';
-import type { PaymentStep } from './steps.ts';
+import { isSettleStep, type PaymentStep } from './steps.ts';
+import type { Charge } from './settlementState.ts';
 
 /**
  * Reconciliation (seed 004 "Repair Logic"): the saga's log against the
@@ -85,16 +86,139 @@ const succeeded = (step: StepState | undefined) =>
   step?.status === 'succeeded' ? step : undefined;
 const pending = (step: StepState | undefined) => (step?.status === 'pending' ? step : undefined);
 
+/** A step that moved nothing never reached the provider (sagaSettleChanges.ts `requestMoneyStep`). */
+const isZeroAmount = (providerId: string): boolean => providerId.startsWith('zero-amount:');
+
+interface PendingStep {
+  readonly step: PaymentStep;
+  readonly attempt: number;
+  readonly amount: Money | null;
+}
+
+/**
+ * The pending step among `steps` that addresses `authorizationId`. Settle steps
+ * name the PaymentIntent; the parties' own refunds name their charge, and each
+ * party has one authorization, so those match whatever their target.
+ */
+const pendingOn = (
+  saga: RunningSaga,
+  steps: readonly PaymentStep[],
+  authorizationId: string,
+): PendingStep | undefined => {
+  for (const step of steps) {
+    const state = pending(saga.steps[step]);
+    if (state && (!isSettleStep(step) || state.target === authorizationId))
+      return { step, attempt: state.attempt, amount: state.amount };
+  }
+  return undefined;
+};
+
+/**
+ * Refunds of one authorization: the log's sum against the provider's. A pending
+ * refund step whose amount the provider already refunded is repaired.
+ */
+const compareRefunds = (
+  seen: ProviderAuthorization,
+  logged: number,
+  waiting: PendingStep | undefined,
+  repairs: Repair[],
+  findings: Finding[],
+): void => {
+  const extra = seen.refunded.amount - logged;
+  const match =
+    waiting && extra > 0 && (waiting.amount === null || waiting.amount.amount === extra)
+      ? [...seen.refunds].reverse().find((r) => r.amount.amount === extra)
+      : undefined;
+  if (waiting && match) {
+    repairs.push({
+      step: waiting.step,
+      attempt: waiting.attempt,
+      providerId: match.refundId,
+      why: `the provider refunded ${match.amount.amount} ${match.amount.currency} (${match.refundId}), the log has the refund pending`,
+    });
+  } else if (extra !== 0) {
+    findings.push({
+      kind: 'refunds_differ',
+      authorizationId: seen.authorizationId,
+      log: logged,
+      provider: seen.refunded.amount,
+    });
+  }
+};
+
+/** The settlement's own charges (second PaymentIntents for increases) against the provider. */
+const compareSettleCharge = (
+  saga: RunningSaga,
+  charge: Charge,
+  seen: ProviderAuthorization,
+  repairs: Repair[],
+  findings: Finding[],
+): void => {
+  const id = charge.authorizationId;
+  const capture = pendingOn(saga, ['settle-capture'], id);
+  const cancel = pendingOn(saga, ['settle-auth-cancel'], id);
+  const captured = seen.captured.amount;
+  if (capture && charge.captured === 0 && captured > 0 && seen.captureId !== null) {
+    if (capture.amount === null || capture.amount.amount === captured)
+      repairs.push({
+        step: capture.step,
+        attempt: capture.attempt,
+        providerId: seen.captureId,
+        why: `the provider captured ${captured} ${seen.captured.currency} on ${id}, the log has the capture pending`,
+      });
+    else
+      findings.push({
+        kind: 'captured_amount_differs',
+        authorizationId: id,
+        log: capture.amount.amount,
+        provider: captured,
+      });
+  } else if (captured !== charge.captured) {
+    if (charge.captured === 0)
+      findings.push({ kind: 'capture_not_in_log', authorizationId: id, provider: captured });
+    else if (captured === 0)
+      findings.push({
+        kind: 'capture_missing_at_provider',
+        authorizationId: id,
+        log: charge.captured,
+      });
+    else
+      findings.push({
+        kind: 'captured_amount_differs',
+        authorizationId: id,
+        log: charge.captured,
+        provider: captured,
+      });
+  } else if (cancel && seen.status === 'cancelled') {
+    repairs.push({
+      step: cancel.step,
+      attempt: cancel.attempt,
+      providerId: id,
+      why: `the provider cancelled ${id}, the log has the cancellation pending`,
+    });
+  } else if (
+    !charge.released &&
+    charge.captured === 0 &&
+    !capture &&
+    !cancel &&
+    seen.status !== 'authorized'
+  ) {
+    findings.push({ kind: 'authorization_lapsed', authorizationId: id, status: seen.status });
+  }
+  compareRefunds(seen, charge.refunded, pendingOn(saga, ['settle-refund'], id), repairs, findings);
+};
+
 /** Compares one reservation's saga with the provider's books. */
 export const reconcile = (saga: RunningSaga, books: ProviderBooks): Reconciliation => {
   const repairs: Repair[] = [];
   const findings: Finding[] = [];
   const byId = new Map(books.authorizations.map((a) => [a.authorizationId, a]));
   const known = new Set<string>();
+  const charges = new Map(saga.settlement.charges.map((c) => [c.authorizationId, c]));
 
   for (const party of PARTIES) {
     const auth = succeeded(saga.steps[`${party}-auth`]);
-    if (!auth) continue;
+    if (!auth || isZeroAmount(auth.providerId)) continue;
     known.add(auth.providerId);
     const seen = byId.get(auth.providerId);
     if (!seen) {
@@ -155,34 +279,57 @@ export const reconcile = (saga: RunningSaga, books: ProviderBooks): Reconciliati
       });
     }
 
+    // After the commit the guest's first PaymentIntent is also refunded by the
+    // settlement (settle-refund): the charge sums both kinds of refund.
+    const charge = party === 'requester' ? charges.get(auth.providerId) : undefined;
     const refund = saga.steps[`${party}-refund`];
-    const loggedRefund = succeeded(refund) ? (refund?.amount?.amount ?? captured) : 0;
-    const logIds = new Set(succeeded(refund) ? [succeeded(refund)?.providerId] : []);
-    const unlogged = seen.refunds.filter((r) => !logIds.has(r.refundId));
-    const waiting = pending(refund);
-    const match = waiting
-      ? unlogged.find((r) => waiting.amount === null || r.amount.amount === waiting.amount.amount)
-      : undefined;
-    if (waiting && match) {
-      repairs.push({
-        step: `${party}-refund`,
-        attempt: waiting.attempt,
-        providerId: match.refundId,
-        why: `the provider refunded ${match.amount.amount} ${match.amount.currency} (${match.refundId}), the log has the refund pending`,
-      });
-    } else if (seen.refunded.amount !== loggedRefund) {
-      findings.push({
-        kind: 'refunds_differ',
-        authorizationId: seen.authorizationId,
-        log: loggedRefund,
-        provider: seen.refunded.amount,
-      });
-    }
+    const loggedRefund =
+      charge?.refunded ?? (succeeded(refund) ? (refund?.amount?.amount ?? captured) : 0);
+    const refundSteps: PaymentStep[] =
+      party === 'requester' ? ['requester-refund', 'settle-refund'] : ['vendor-refund'];
+    compareRefunds(
+      seen,
+      loggedRefund,
+      pendingOn(saga, refundSteps, auth.providerId),
+      repairs,
+      findings,
+    );
   }
 
-  for (const other of books.authorizations) {
-    if (known.has(other.authorizationId)) continue;
-    if (other.status === 'cancelled' || other.status === 'failed') continue;
+  for (const charge of saga.settlement.charges) {
+    if (known.has(charge.authorizationId) || isZeroAmount(charge.authorizationId)) continue;
+    known.add(charge.authorizationId);
+    const seen = byId.get(charge.authorizationId);
+    if (seen) compareSettleCharge(saga, charge, seen, repairs, findings);
+    else
+      findings.push({
+        kind: 'authorization_missing_at_provider',
+        authorizationId: charge.authorizationId,
+      });
+  }
+
+  // A difference's authorization the provider made while the log still has it pending
+  // (a crash between the call and its record): exactly one open candidate of that amount.
+  const settleAuth = pending(saga.steps['settle-auth']);
+  const unknown = books.authorizations.filter(
+    (a) => !known.has(a.authorizationId) && a.status !== 'cancelled' && a.status !== 'failed',
+  );
+  const candidates = settleAuth
+    ? unknown.filter(
+        (a) => a.status === 'authorized' && a.amount.amount === settleAuth.amount?.amount,
+      )
+    : [];
+  const adopted = candidates.length === 1 ? candidates[0] : undefined;
+  if (settleAuth && adopted) {
+    repairs.push({
+      step: 'settle-auth',
+      attempt: settleAuth.attempt,
+      providerId: adopted.authorizationId,
+      why: `the provider authorized ${adopted.amount.amount} ${adopted.amount.currency} (${adopted.authorizationId}) for the difference, the log has it pending`,
+    });
+  }
+  for (const other of unknown) {
+    if (other === adopted) continue;
     findings.push({
       kind: 'authorization_not_in_log',
       authorizationId: other.authorizationId,

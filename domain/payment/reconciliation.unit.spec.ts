@@ -11,11 +11,11 @@ const ok = (providerId: string, amount: number | null = null): StepState => ({
   amount: amount === null ? null : EUR(amount),
   providerId,
 });
-const waiting = (amount: number | null, attempt = 1): StepState => ({
+const waiting = (amount: number | null, attempt = 1, target = 'pi_r'): StepState => ({
   status: 'pending',
   attempt,
   amount: amount === null ? null : EUR(amount),
-  target: 'pi_r',
+  target,
   idempotencyKey: `k-${attempt}`,
 });
 const saga = (
@@ -35,6 +35,7 @@ const saga = (
   compensations: [],
   commit,
   settlement: initialSettlement(),
+  actionRequired: null,
 });
 const pi = (over: Partial<ProviderAuthorization> = {}): ProviderAuthorization => ({
   authorizationId: 'pi_r',
@@ -160,5 +161,216 @@ describe('reconciliation: the saga log against the provider', () => {
     );
     expect(result.repairs).to.deep.equal([]);
     expect(result.findings.map((f) => f.kind)).to.deep.equal(['capture_not_in_log']);
+  });
+
+  describe('after a settlement of changes (settle-* steps)', () => {
+    // Booked 5 000 on pi_r; extended by 2 000 (a second PaymentIntent pi_s, captured);
+    // then shortened by 1 500 (refunded from pi_s, the latest charge first) and by 1 000 more
+    // (500 left on pi_s, then 500 from pi_r).
+    const settledSaga = (
+      extraSteps: RunningSaga['steps'] = {},
+      charges = [
+        {
+          authorizationId: 'pi_r',
+          authorized: 5_000,
+          captured: 5_000,
+          refunded: 500,
+          released: false,
+        },
+        {
+          authorizationId: 'pi_s',
+          authorized: 2_000,
+          captured: 2_000,
+          refunded: 2_000,
+          released: false,
+        },
+      ],
+    ): RunningSaga => ({
+      ...saga(
+        {
+          'requester-auth': ok('pi_r'),
+          'requester-capture': ok('ch_r', 5_000),
+          'settle-auth': ok('pi_s', 2_000),
+          'settle-capture': ok('ch_s', 2_000),
+          'settle-refund': ok('re_3', 500),
+          ...extraSteps,
+        },
+        'succeeded',
+      ),
+      settlement: { ...initialSettlement(), due: EUR(4_500), owed: EUR(4_500), charges },
+    });
+    const first = {
+      ...captured,
+      refunded: EUR(500),
+      refunds: [{ refundId: 're_3', amount: EUR(500) }],
+    };
+    const second = pi({
+      authorizationId: 'pi_s',
+      status: 'captured',
+      amount: EUR(2_000),
+      captured: EUR(2_000),
+      captureId: 'ch_s',
+      refunded: EUR(2_000),
+      refunds: [
+        { refundId: 're_1', amount: EUR(1_500) },
+        { refundId: 're_2', amount: EUR(500) },
+      ],
+    });
+
+    it('a settled change reconciles clean: no false refund, capture or unknown-authorization difference', () => {
+      expect(reconcile(settledSaga(), books([first, second]))).to.deep.equal({
+        repairs: [],
+        findings: [],
+      });
+    });
+
+    it('repairs a difference capture the provider made while the log has it pending', () => {
+      const log = settledSaga(
+        {
+          'settle-refund': ok('re_x', 0),
+          'settle-capture': waiting(2_000, 3, 'pi_s'),
+        },
+        [
+          {
+            authorizationId: 'pi_r',
+            authorized: 5_000,
+            captured: 5_000,
+            refunded: 0,
+            released: false,
+          },
+          { authorizationId: 'pi_s', authorized: 2_000, captured: 0, refunded: 0, released: false },
+        ],
+      );
+      const result = reconcile(
+        log,
+        books([captured, { ...second, refunded: EUR(0), refunds: [] }]),
+      );
+      expect(result.findings).to.deep.equal([]);
+      expect(result.repairs.map((r) => [r.step, r.attempt, r.providerId])).to.deep.equal([
+        ['settle-capture', 3, 'ch_s'],
+      ]);
+    });
+
+    it('repairs a pending settle-refund, a pending release and a pending difference authorization', () => {
+      const refund = reconcile(
+        settledSaga({ 'settle-refund': waiting(500, 4, 'pi_r') }, [
+          {
+            authorizationId: 'pi_r',
+            authorized: 5_000,
+            captured: 5_000,
+            refunded: 0,
+            released: false,
+          },
+          {
+            authorizationId: 'pi_s',
+            authorized: 2_000,
+            captured: 2_000,
+            refunded: 2_000,
+            released: false,
+          },
+        ]),
+        books([first, second]),
+      );
+      expect(refund.findings).to.deep.equal([]);
+      expect(refund.repairs.map((r) => [r.step, r.providerId])).to.deep.equal([
+        ['settle-refund', 're_3'],
+      ]);
+
+      const open = {
+        authorizationId: 'pi_s',
+        authorized: 2_000,
+        captured: 0,
+        refunded: 0,
+        released: false,
+      };
+      const release = reconcile(
+        settledSaga({ 'settle-auth-cancel': waiting(null, 1, 'pi_s') }, [
+          {
+            authorizationId: 'pi_r',
+            authorized: 5_000,
+            captured: 5_000,
+            refunded: 500,
+            released: false,
+          },
+          open,
+        ]),
+        books([first, pi({ authorizationId: 'pi_s', amount: EUR(2_000), status: 'cancelled' })]),
+      );
+      expect(release.findings).to.deep.equal([]);
+      expect(release.repairs.map((r) => [r.step, r.providerId])).to.deep.equal([
+        ['settle-auth-cancel', 'pi_s'],
+      ]);
+
+      const authorize = reconcile(
+        settledSaga({ 'settle-auth': waiting(2_000, 2) }, [
+          {
+            authorizationId: 'pi_r',
+            authorized: 5_000,
+            captured: 5_000,
+            refunded: 500,
+            released: false,
+          },
+        ]),
+        books([first, pi({ authorizationId: 'pi_new', amount: EUR(2_000) })]),
+      );
+      expect(authorize.findings).to.deep.equal([]);
+      expect(authorize.repairs.map((r) => [r.step, r.attempt, r.providerId])).to.deep.equal([
+        ['settle-auth', 2, 'pi_new'],
+      ]);
+    });
+
+    it('reports each way the settlement and the provider can disagree', () => {
+      const kinds = (b: ProviderBooks, l = settledSaga()) =>
+        reconcile(l, b).findings.map((f) => [
+          f.kind,
+          'authorizationId' in f ? f.authorizationId : '',
+        ]);
+      // A refund the log does not know on the first PaymentIntent.
+      expect(
+        kinds(
+          books([
+            {
+              ...first,
+              refunded: EUR(900),
+              refunds: [...first.refunds, { refundId: 're_u', amount: EUR(400) }],
+            },
+            second,
+          ]),
+        ),
+      ).to.deep.equal([['refunds_differ', 'pi_r']]);
+      // The difference captured for another amount.
+      expect(kinds(books([first, { ...second, captured: EUR(1_800) }]))).to.deep.equal([
+        ['captured_amount_differs', 'pi_s'],
+      ]);
+      // The difference's capture the provider never made.
+      expect(
+        kinds(
+          books([first, { ...second, captured: EUR(0), captureId: null, refunded: EUR(2_000) }]),
+        ),
+      ).to.deep.equal([['capture_missing_at_provider', 'pi_s']]);
+      // The difference's PaymentIntent unknown to the provider.
+      expect(kinds(books([first]))).to.deep.equal([['authorization_missing_at_provider', 'pi_s']]);
+      // A second PaymentIntent for the booking the log never asked for.
+      expect(
+        kinds(books([first, second, pi({ authorizationId: 'pi_z', amount: EUR(300) })])),
+      ).to.deep.equal([['authorization_not_in_log', 'pi_z']]);
+      // An open difference authorization that lapsed at the provider.
+      const openLog = settledSaga({}, [
+        {
+          authorizationId: 'pi_r',
+          authorized: 5_000,
+          captured: 5_000,
+          refunded: 500,
+          released: false,
+        },
+        { authorizationId: 'pi_s', authorized: 2_000, captured: 0, refunded: 0, released: false },
+      ]);
+      expect(
+        kinds(
+          books([first, pi({ authorizationId: 'pi_s', amount: EUR(2_000), status: 'cancelled' })]),
+          openLog,
+        ),
+      ).to.deep.equal([['authorization_lapsed', 'pi_s']]);
+    });
   });
 });

@@ -200,6 +200,9 @@ export const commandsFor = (event: PaymentSagaEvent, saga: RunningSaga): SagaCom
     case 'SettlementDueChanged':
     case 'SettlementFlagged':
     case 'VendorDepositForfeited':
+    case 'PaymentActionRequired':
+    case 'PaymentDisputeOpened':
+    case 'PaymentDisputeClosed':
       return [];
     default: {
       const _never: never = event;

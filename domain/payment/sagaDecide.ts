@@ -11,6 +11,8 @@ import {
 } from './sagaSettlement.ts';
 import { onPaymentMethodProvided, onRequesterAuthorizationRequested } from './sagaPaymentMethod.ts';
 import { onStepCompleted } from './sagaStepOutcome.ts';
+import { onActionRequired } from './sagaActionRequired.ts';
+import { onDisputeUpdated } from './sagaDispute.ts';
 import {
   currentOwed,
   onCompleted,
@@ -29,6 +31,10 @@ export interface PaymentSagaOptions {
   readonly retry: RetryPolicy;
   /** Escrow: hours after completion before the payout transfer may run (DESIGN.md "dispute window"). */
   readonly disputeWindowHours: number;
+  /** How long the requester has to complete 3-D Secure, seconds (default 600; PAYMENT_SCA_TIMEOUT_SECONDS). */
+  readonly scaTimeoutSeconds?: number;
+  /** How often the saga looks at an authorization waiting for 3-D Secure, seconds (default 15; PAYMENT_SCA_POLL_SECONDS). */
+  readonly scaPollSeconds?: number;
 }
 
 /** Vendor payout: what the guest pays minus the platform's fees and the VAT on them. */
@@ -244,6 +250,10 @@ export const decidePaymentSaga = (
       return saga.settlement.due === null || saga.settlement.owed === null
         ? settleRefund(saga, input, options)
         : onRefundRequested(saga, input, options);
+    case 'DisputeUpdated':
+      return saga.status === 'NONE' ? [] : onDisputeUpdated(saga, input);
+    case 'ActionRequired':
+      return saga.status === 'NONE' ? [] : onActionRequired(saga, input, options);
     case 'RetryDeadLetters':
       if (saga.status === 'NONE')
         throw new NotFoundError(

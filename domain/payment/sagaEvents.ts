@@ -93,6 +93,29 @@ export const CompensationStarted = defineEvent(
   1,
   z.object({ ...base, row: z.string(), reason: z.string() }),
 );
+/**
+ * The issuer asked the requester to authenticate (3-D Secure) before the
+ * authorization holds money. The step stays pending until the provider reports
+ * it authorized (a webhook, or the saga's next look at the provider), failed,
+ * or `expiresAt` passes; then it fails into compensation.
+ */
+export const PaymentActionRequired = defineEvent(
+  'PaymentActionRequired',
+  1,
+  z.object({
+    ...base,
+    step,
+    attempt: z.number().int().positive(),
+    authorizationId: z.string().min(1),
+    nextAction: z.object({
+      type: z.string(),
+      /** What the requester's browser passes to Stripe.js `handleNextAction`. */
+      clientSecret: z.string(),
+      redirectUrl: z.string().optional(),
+    }),
+    expiresAt: instant,
+  }),
+);
 export const CommitSettled = defineEvent(
   'CommitSettled',
   1,
@@ -115,6 +138,7 @@ export const PAYMENT_SAGA_EVENTS = [
   PaymentDeadLettered,
   CompensationStarted,
   CommitSettled,
+  PaymentActionRequired,
   ...SETTLEMENT_EVENTS,
 ] as const;
 

@@ -38,6 +38,36 @@ export type PaymentSagaInput =
       readonly now: string;
       readonly jitter: number;
     }
+  /**
+   * The gateway answered an authorization with `requires_action` (3-D Secure):
+   * the step waits for the requester, looked at again every poll interval.
+   */
+  | {
+      readonly type: 'ActionRequired';
+      readonly reservationId: string;
+      readonly step: PaymentStep;
+      readonly attempt: number;
+      readonly authorizationId: string;
+      readonly nextAction: {
+        readonly type: string;
+        readonly clientSecret: string;
+        readonly redirectUrl?: string | undefined;
+      };
+      readonly now: string;
+      readonly jitter: number;
+    }
+  /** The provider reports a dispute of one of the guest's charges (Stripe `charge.dispute.*`). */
+  | {
+      readonly type: 'DisputeUpdated';
+      readonly reservationId: string;
+      readonly disputeId: string;
+      readonly authorizationId: string;
+      readonly amount: Money;
+      readonly status: 'open' | 'won' | 'lost';
+      readonly reason: string;
+      readonly now: string;
+      readonly jitter: number;
+    }
   /** An operator retries every dead-lettered step with the next attempt number (a fresh idempotency key). */
   | {
       readonly type: 'RetryDeadLetters';

@@ -5,7 +5,7 @@ import type { PaymentSagaEvent } from './sagaEvents.ts';
 import type { PaymentSagaInput } from './sagaMessages.ts';
 import type { RunningSaga } from './sagaState.ts';
 import { evolvePaymentSaga } from './sagaState.ts';
-import { netPaid, type Charge, type SettlementEnd } from './settlementState.ts';
+import { lostToDisputes, netPaid, type Charge, type SettlementEnd } from './settlementState.ts';
 import {
   canRetry,
   retryDelayMs,
@@ -94,7 +94,7 @@ const busy = (saga: RunningSaga): boolean =>
   });
 
 /** The vendor's part of `net` in the first quote's proportion, rounded down (the platform keeps the remainder). */
-const vendorShare = (saga: RunningSaga, net: number): number => {
+export const vendorShare = (saga: RunningSaga, net: number): number => {
   const basis = saga.settlement.priceBasis ?? net;
   return basis === 0 ? 0 : Number((BigInt(net) * BigInt(saga.vendorPayout.amount)) / BigInt(basis));
 };
@@ -109,7 +109,8 @@ const closeBooking = (
   const out: PaymentSagaEvent[] = [];
   const net = netPaid(saga.settlement);
   const currency = saga.settlement.due?.currency ?? saga.vendorPayout.currency;
-  const share = vendorShare(saga, net);
+  // A lost dispute took part of the guest's money back: the vendor's share of it comes off the payout.
+  const share = vendorShare(saga, Math.max(0, net - lostToDisputes(saga.settlement)));
   if (saga.steps.payout === undefined && share > 0)
     out.push(
       requestStep(

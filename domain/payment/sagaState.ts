@@ -57,6 +57,20 @@ export interface RunningSaga {
   readonly commit: 'open' | 'succeeded' | 'failed';
   /** The guest's money after the commit and what is due (settlement of changes). */
   readonly settlement: SettlementState;
+  /** An authorization waiting for the requester's 3-D Secure; null otherwise. */
+  readonly actionRequired: ActionRequired | null;
+}
+
+/** What the requester must do before their authorization holds money (PaymentActionRequired). */
+export interface ActionRequired {
+  readonly step: PaymentStep;
+  readonly authorizationId: string;
+  readonly nextAction: {
+    readonly type: string;
+    readonly clientSecret: string;
+    readonly redirectUrl?: string | undefined;
+  };
+  readonly expiresAt: string;
 }
 
 export type PaymentSagaState = { readonly status: 'NONE' } | RunningSaga;
@@ -75,6 +89,10 @@ const keyOf = (step: StepState | undefined): string | null =>
 
 const retryableOf = (step: StepState | undefined): boolean =>
   step?.status === 'failed' || step?.status === 'deadLettered' ? step.retryable : false;
+
+/** A step's final answer ends any wait for the requester's authentication on it. */
+const answered = (state: RunningSaga, step: PaymentStep): RunningSaga =>
+  state.actionRequired?.step === step ? { ...state, actionRequired: null } : state;
 
 const withStep = (state: RunningSaga, step: PaymentStep, next: StepState): RunningSaga => ({
   ...state,
@@ -110,6 +128,7 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
       compensations: [],
       commit: 'open',
       settlement: initialSettlement(),
+      actionRequired: null,
     };
   }
   if (state.status === 'NONE') {
@@ -137,7 +156,7 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
     }
     case 'PaymentStepSucceeded': {
       const amount = state.steps[event.data.step]?.amount ?? null;
-      return withStep(state, event.data.step, {
+      return withStep(answered(state, event.data.step), event.data.step, {
         status: 'succeeded',
         attempt: event.data.attempt,
         amount,
@@ -147,7 +166,7 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
     case 'PaymentStepFailed': {
       if (!event.data.final) return state;
       const current = state.steps[event.data.step];
-      return withStep(state, event.data.step, {
+      return withStep(answered(state, event.data.step), event.data.step, {
         status: 'failed',
         attempt: event.data.attempt,
         amount: current?.amount ?? null,
@@ -159,7 +178,7 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
     }
     case 'PaymentDeadLettered': {
       const current = state.steps[event.data.step];
-      return withStep(state, event.data.step, {
+      return withStep(answered(state, event.data.step), event.data.step, {
         status: 'deadLettered',
         attempt: event.data.attempts,
         amount: current?.amount ?? null,
@@ -173,9 +192,23 @@ const evolveSteps = (state: PaymentSagaState, event: PaymentSagaEvent): PaymentS
       return { ...state, compensations: [...state.compensations, event.data.row] };
     case 'CommitSettled':
       return { ...state, commit: event.data.outcome };
+    case 'PaymentActionRequired': {
+      const d = event.data;
+      return {
+        ...state,
+        actionRequired: {
+          step: d.step,
+          authorizationId: d.authorizationId,
+          nextAction: d.nextAction,
+          expiresAt: d.expiresAt,
+        },
+      };
+    }
     case 'SettlementDueChanged':
     case 'SettlementFlagged':
     case 'VendorDepositForfeited':
+    case 'PaymentDisputeOpened':
+    case 'PaymentDisputeClosed':
       return state;
     default: {
       const _never: never = event;

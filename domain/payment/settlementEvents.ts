@@ -47,8 +47,42 @@ export const VendorDepositForfeited = defineEvent(
   z.object({ ...base, amount: moneySchema, reason: z.string() }),
 );
 
+/**
+ * The cardholder disputed a charge (Stripe `charge.dispute.created`): the
+ * disputed amount is held apart in the ledger and the vendor's payout is
+ * frozen until the dispute closes.
+ */
+export const PaymentDisputeOpened = defineEvent(
+  'PaymentDisputeOpened',
+  1,
+  z.object({
+    ...base,
+    disputeId: z.string().min(1),
+    authorizationId: z.string().min(1),
+    amount: moneySchema,
+    reason: z.string(),
+  }),
+);
+/**
+ * The dispute closed (Stripe `charge.dispute.closed`): won, the amount returns
+ * to escrow and the payout is released; lost, the bank took it back, the
+ * amount is debited (the vendor's share comes off its payout).
+ */
+export const PaymentDisputeClosed = defineEvent(
+  'PaymentDisputeClosed',
+  1,
+  z.object({
+    ...base,
+    disputeId: z.string().min(1),
+    outcome: z.enum(['won', 'lost']),
+    amount: moneySchema,
+  }),
+);
+
 export const SETTLEMENT_EVENTS = [
   SettlementDueChanged,
   SettlementFlagged,
   VendorDepositForfeited,
+  PaymentDisputeOpened,
+  PaymentDisputeClosed,
 ] as const;

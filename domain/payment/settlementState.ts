@@ -15,6 +15,14 @@ export interface Charge {
 
 export type SettlementEnd = 'completed' | 'cancelled' | 'cancelled-by-vendor' | 'no-show';
 
+/** A cardholder's dispute of one of the guest's charges (minor units). */
+export interface Dispute {
+  readonly disputeId: string;
+  readonly authorizationId: string;
+  readonly amount: number;
+  readonly status: 'open' | 'won' | 'lost';
+}
+
 /** The saga's view of the guest's money after the commit: what is due, and every charge. */
 export interface SettlementState {
   /** The price as the reservation last quoted it; null for sagas started before it was recorded. */
@@ -29,6 +37,7 @@ export interface SettlementState {
   /** The attempt each settle step's current operation started at (its retry budget counts from there). */
   readonly firstAttempt: Readonly<Partial<Record<SettleStep, number>>>;
   readonly depositForfeited: boolean;
+  readonly disputes: readonly Dispute[];
 }
 
 export const initialSettlement = (): SettlementState => ({
@@ -40,7 +49,16 @@ export const initialSettlement = (): SettlementState => ({
   flagged: null,
   firstAttempt: {},
   depositForfeited: false,
+  disputes: [],
 });
+
+/** Whether a dispute is open: the vendor's payout waits for it. */
+export const hasOpenDispute = (s: SettlementState): boolean =>
+  s.disputes.some((d) => d.status === 'open');
+
+/** What lost disputes took back from the guest's payments. */
+export const lostToDisputes = (s: SettlementState): number =>
+  s.disputes.reduce((sum, d) => sum + (d.status === 'lost' ? d.amount : 0), 0);
 
 /** What the guest has paid and not been refunded, over every charge. */
 export const netPaid = (s: SettlementState): number =>
@@ -82,6 +100,29 @@ export const evolveSettlement = (
       return { ...s, flagged: { reason: event.data.reason, shortfall: event.data.shortfall } };
     case 'VendorDepositForfeited':
       return { ...s, depositForfeited: true };
+    case 'PaymentDisputeOpened': {
+      const d = event.data;
+      if (s.disputes.some((x) => x.disputeId === d.disputeId)) return s;
+      return {
+        ...s,
+        disputes: [
+          ...s.disputes,
+          {
+            disputeId: d.disputeId,
+            authorizationId: d.authorizationId,
+            amount: d.amount.amount,
+            status: 'open',
+          },
+        ],
+      };
+    }
+    case 'PaymentDisputeClosed':
+      return {
+        ...s,
+        disputes: s.disputes.map((x) =>
+          x.disputeId === event.data.disputeId ? { ...x, status: event.data.outcome } : x,
+        ),
+      };
     case 'PaymentStepRequested': {
       const { step, attempt } = event.data;
       if (
@@ -101,6 +142,7 @@ export const evolveSettlement = (
     case 'PaymentDeadLettered':
     case 'CompensationStarted':
     case 'CommitSettled':
+    case 'PaymentActionRequired':
       return s;
     default: {
       const _never: never = event;

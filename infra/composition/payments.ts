@@ -106,7 +106,11 @@ export const createPaymentSagaDeps = (deps: {
     deps.vendorNotifier ??
     createNotificationParts(deps.config, deps.pool, deps.logger).vendorNotifier,
   timers: getPostgresSagaTimers(deps.pool),
-  options: DEFAULT_SAGA_OPTIONS,
+  options: {
+    ...DEFAULT_SAGA_OPTIONS,
+    scaTimeoutSeconds: deps.config.PAYMENT_SCA_TIMEOUT_SECONDS,
+    scaPollSeconds: deps.config.PAYMENT_SCA_POLL_SECONDS,
+  },
   log: (message, details) => deps.logger.info(details, message),
 });
 

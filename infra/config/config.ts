@@ -84,6 +84,10 @@ export const configSchema = z.object({
   PAYMENT_SIMULATOR_SCRIPT: z.string().min(2).optional(),
   /** Seconds between payment reconciliation runs in the saga role (docs/payments.md); 0 turns the schedule off. */
   PAYMENT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Seconds the requester has to complete 3-D Secure before the authorization is cancelled (docs/payments.md). */
+  PAYMENT_SCA_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  /** Seconds between two looks at an authorization waiting for 3-D Secure (docs/payments.md). */
+  PAYMENT_SCA_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Outbound webhooks: exact `host:port` pairs allowed despite http or a private address (development, tests). */

@@ -10,6 +10,10 @@ export const LEDGER_ACCOUNTS = [
   'platform_revenue',
   'tax_payable',
   'refunds',
+  // A disputed charge's money, held apart from escrow while the dispute is open.
+  'disputed',
+  // What lost disputes took back (like refunds, but decided by the card's bank).
+  'dispute_losses',
 ] as const;
 
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
@@ -28,7 +32,11 @@ export type EntryKind =
   | 'refund_borne'
   | 'vendor_deposit_returned'
   | 'vendor_deposit_forfeited'
-  | 'payout';
+  | 'payout'
+  | 'dispute_opened'
+  | 'dispute_won'
+  | 'dispute_lost'
+  | 'dispute_borne';
 
 export interface LedgerEntry {
   /** Deterministic: `{reservationId}/{step}/{attempt}/{kind}`, so redelivery inserts nothing new. */

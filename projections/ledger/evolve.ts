@@ -211,6 +211,8 @@ export const evolveLedger = (
       ],
     };
   }
+  if (event.type === 'PaymentDisputeOpened' || event.type === 'PaymentDisputeClosed')
+    return disputeMoved(state, event);
   if (event.type === 'PaymentStepSucceeded') {
     const { step, attempt, at } = event.data;
     const key = `${step}/${attempt}`;
@@ -224,4 +226,74 @@ export const evolveLedger = (
     };
   }
   return { state, entries: [] };
+};
+
+/**
+ * A dispute moves the disputed amount from escrow to `disputed`; won, it goes
+ * back to escrow; lost, it is a loss borne like a refund (the liabilities of
+ * what is kept shrink in the quote's proportion).
+ */
+const disputeMoved = (
+  state: LedgerBooking,
+  event: Extract<LedgerEvent, { type: 'PaymentDisputeOpened' | 'PaymentDisputeClosed' }>,
+): LedgerChange => {
+  const { disputeId, at, amount } = event.data;
+  const kind = event.type === 'PaymentDisputeOpened' ? 'opened' : event.data.outcome;
+  const key = `dispute/${disputeId}/${kind}`;
+  if (state.moved.includes(key)) return { state, entries: [] };
+  const a = amount.amount;
+  const make = (entryKind: EntryKind, postings: readonly Posting[]): LedgerEntry => ({
+    entryId: `${state.reservationId}/dispute-${disputeId}/1/${entryKind}`,
+    reservationId: state.reservationId,
+    kind: entryKind,
+    currency: state.currency,
+    at,
+    postings: nonZeroOrZeroPair(postings),
+  });
+  const moved = { ...state, moved: [...state.moved, key] };
+  switch (kind) {
+    case 'opened':
+      return {
+        state: moved,
+        entries: [
+          make('dispute_opened', [
+            { account: 'disputed', amount: a },
+            { account: 'escrow_held', amount: -a },
+          ]),
+        ],
+      };
+    case 'won':
+      return {
+        state: moved,
+        entries: [
+          make('dispute_won', [
+            { account: 'escrow_held', amount: a },
+            { account: 'disputed', amount: -a },
+          ]),
+        ],
+      };
+    case 'lost': {
+      const before = partsOf(state, state.captured - state.refunded);
+      const after = partsOf(state, state.captured - state.refunded - a);
+      return {
+        state: { ...moved, refunded: state.refunded + a },
+        entries: [
+          make('dispute_lost', [
+            { account: 'dispute_losses', amount: a },
+            { account: 'disputed', amount: -a },
+          ]),
+          make('dispute_borne', [
+            { account: 'vendor_payable', amount: before.vendor - after.vendor },
+            { account: 'platform_revenue', amount: before.platform - after.platform },
+            { account: 'tax_payable', amount: before.tax - after.tax },
+            { account: 'dispute_losses', amount: -a },
+          ]),
+        ],
+      };
+    }
+    default: {
+      const _never: never = kind;
+      return _never;
+    }
+  }
 };

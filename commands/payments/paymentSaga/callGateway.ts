@@ -8,6 +8,7 @@ import {
   PaymentIdempotencyMismatchError,
   PaymentInvalidRequestError,
   PaymentProviderUnavailableError,
+  type NextAction,
   type PaymentMetadata,
   type PaymentOperation,
 } from '../paymentGateway.ts';
@@ -16,7 +17,13 @@ import type { PaymentSagaDeps } from './sagaDeps.ts';
 
 export type StepOutcome =
   | { readonly kind: 'succeeded'; readonly providerId: string }
-  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean };
+  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean }
+  /** 3-D Secure: the requester must authenticate before the authorization holds money. */
+  | {
+      readonly kind: 'actionRequired';
+      readonly authorizationId: string;
+      readonly nextAction: NextAction;
+    };
 
 type MoneyCommand = Exclude<
   GatewayCommand,
@@ -58,10 +65,11 @@ const authorizationOf = (saga: RunningSaga, party: 'vendor' | 'requester'): stri
 const call = async (
   deps: PaymentSagaDeps,
   command: MoneyCommand,
+  step: PaymentStep,
   saga: RunningSaga,
   reservation: Reservation,
   metadata: PaymentMetadata,
-): Promise<string> => {
+): Promise<string | Extract<StepOutcome, { kind: 'actionRequired' }>> => {
   const key = { idempotencyKey: command.idempotencyKey };
   switch (command.type) {
     case 'NotifyVendorOfRequest':
@@ -83,15 +91,25 @@ const call = async (
         })
       ).authorizationId;
     }
-    case 'AuthorizeRequester':
-      return (
-        await deps.gateway.authorize({
-          ...key,
-          amount: command.amount,
-          paymentMethod: command.paymentMethod,
-          metadata,
-        })
-      ).authorizationId;
+    case 'AuthorizeRequester': {
+      // Only the booking's own authorization has the requester on session; a
+      // difference collected later (settle-auth) cannot ask for 3-D Secure.
+      const onSession = step === 'requester-auth';
+      const auth = await deps.gateway.authorize({
+        ...key,
+        amount: command.amount,
+        paymentMethod: command.paymentMethod,
+        metadata,
+        ...(onSession ? { onSession } : {}),
+      });
+      return auth.status === 'requires_action'
+        ? {
+            kind: 'actionRequired',
+            authorizationId: auth.authorizationId,
+            nextAction: auth.nextAction,
+          }
+        : auth.authorizationId;
+    }
     case 'Capture':
       return (
         await deps.gateway.capture({
@@ -101,9 +119,23 @@ const call = async (
         })
       ).captureId;
     case 'CancelAuthorization':
-      return (
-        await deps.gateway.cancelAuthorization({ ...key, authorizationId: command.authorizationId })
-      ).authorizationId;
+      try {
+        return (
+          await deps.gateway.cancelAuthorization({
+            ...key,
+            authorizationId: command.authorizationId,
+          })
+        ).authorizationId;
+      } catch (error) {
+        // An authorization that lapsed (7 days uncaptured) was cancelled by the provider: released all the same.
+        if (
+          error instanceof PaymentInvalidRequestError &&
+          error.reason === 'unexpected_state' &&
+          (await deps.gateway.retrievePayment(command.authorizationId)).status === 'cancelled'
+        )
+          return command.authorizationId;
+        throw error;
+      }
     case 'Refund':
       return (
         await deps.gateway.refund({
@@ -158,11 +190,14 @@ export const callGateway = async (
     partnerId: reservation.partnerId,
     attempt: keyAttempt(command.idempotencyKey, attempt),
   };
+  const waiting = saga.actionRequired;
+  if (waiting?.step === step && command.type === 'AuthorizeRequester')
+    return lookAtAuthentication(deps, waiting, step, command.idempotencyKey);
   try {
-    const providerId = await call(deps, command, saga, reservation, metadata);
+    const answer = await call(deps, command, step, saga, reservation, metadata);
     const operation = operationOf(command);
     if (operation !== undefined) deps.afterGatewayCall?.(operation, step);
-    return { kind: 'succeeded', providerId };
+    return typeof answer === 'string' ? { kind: 'succeeded', providerId: answer } : answer;
   } catch (error) {
     if (error instanceof PaymentProviderUnavailableError)
       return { kind: 'failed', reason: error.message, retryable: true };
@@ -181,6 +216,54 @@ export const callGateway = async (
         retryable: !(error instanceof DomainError) || error.retryable,
       };
     throw error;
+  }
+};
+
+/**
+ * An authorization waiting for 3-D Secure: reads the PaymentIntent (a second
+ * authorize under the same key would only replay the first answer). Authorized
+ * → the step succeeds; failed → it fails; still waiting → another look later,
+ * or, past the deadline, the PaymentIntent is cancelled and the step fails
+ * into compensation. No answer from the provider is another wait.
+ */
+const lookAtAuthentication = async (
+  deps: PaymentSagaDeps,
+  waiting: NonNullable<RunningSaga['actionRequired']>,
+  step: PaymentStep,
+  idempotencyKey: string,
+): Promise<StepOutcome> => {
+  const { authorizationId, nextAction } = waiting;
+  const expired = deps.clock.now().getTime() >= Date.parse(waiting.expiresAt);
+  const again: StepOutcome = { kind: 'actionRequired', authorizationId, nextAction };
+  try {
+    const seen = await deps.gateway.retrievePayment(authorizationId);
+    if (seen.status === 'authorized' || seen.status === 'captured')
+      return { kind: 'succeeded', providerId: authorizationId };
+    if (seen.status === 'failed' || seen.status === 'cancelled')
+      return {
+        kind: 'failed',
+        reason: `The requester's 3-D Secure authentication of ${authorizationId} failed (${seen.status}).`,
+        retryable: false,
+      };
+    if (!expired) return again;
+    await deps.gateway.cancelAuthorization({
+      idempotencyKey: `sca-timeout-${idempotencyKey}`,
+      authorizationId,
+    });
+    deps.afterGatewayCall?.('cancelAuthorization', step);
+    return {
+      kind: 'failed',
+      reason: `The requester did not complete 3-D Secure for ${authorizationId} by ${waiting.expiresAt}; the authorization was cancelled.`,
+      retryable: false,
+    };
+  } catch (error) {
+    if (!(error instanceof PaymentProviderUnavailableError)) throw error;
+    if (!expired) return again;
+    return {
+      kind: 'failed',
+      reason: `The requester did not complete 3-D Secure for ${authorizationId} by ${waiting.expiresAt} (${error.message}).`,
+      retryable: false,
+    };
   }
 };
 

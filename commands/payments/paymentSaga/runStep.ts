@@ -1,6 +1,7 @@
 import { commandsFor } from '../../../domain/payment/sagaCommands.ts';
 import type { GatewayCommand } from '../../../domain/payment/sagaMessages.ts';
 import type { PaymentStep } from '../../../domain/payment/steps.ts';
+import { hasOpenDispute } from '../../../domain/payment/settlementState.ts';
 import { callGateway, type StepOutcome } from './callGateway.ts';
 import type { DueStep } from './ports.ts';
 import { issueReservationCommand, loadReservationState } from './reservationCommands.ts';
@@ -32,6 +33,11 @@ export const runStep = async (
   const now = deps.clock.now();
   if (Date.parse(command.notBefore) > now.getTime()) {
     await deps.timers.schedule(due, new Date(command.notBefore));
+    return;
+  }
+  // An open dispute freezes the vendor's payout; closing it requests the payout again.
+  if (command.type === 'Transfer' && hasOpenDispute(saga.settlement)) {
+    await deps.timers.done(due);
     return;
   }
   const reservation = await loadReservationState(deps, reservationId);
@@ -67,17 +73,29 @@ export const runStep = async (
       return _never;
     }
   }
+  const at = deps.clock.now().toISOString();
   await decideSaga(
     deps,
-    {
-      type: 'StepCompleted',
-      reservationId,
-      step,
-      attempt,
-      outcome,
-      now: deps.clock.now().toISOString(),
-      jitter: deps.jitter(),
-    },
+    outcome.kind === 'actionRequired'
+      ? {
+          type: 'ActionRequired',
+          reservationId,
+          step,
+          attempt,
+          authorizationId: outcome.authorizationId,
+          nextAction: outcome.nextAction,
+          now: at,
+          jitter: deps.jitter(),
+        }
+      : {
+          type: 'StepCompleted',
+          reservationId,
+          step,
+          attempt,
+          outcome,
+          now: at,
+          jitter: deps.jitter(),
+        },
     reservationId,
     causationId,
   );

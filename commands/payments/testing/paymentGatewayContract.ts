@@ -36,6 +36,14 @@ export interface GatewayUnderTest {
   readonly destinationAccount: string;
   /** How long `listPayments` may lag a write (Stripe search: seconds); 0 when immediate. */
   readonly listLagMs: number;
+  /**
+   * Plays the payer's browser answering a 3-D Secure challenge; absent where that
+   * needs a real browser (Stripe test mode).
+   */
+  readonly authenticate?: (
+    authorizationId: string,
+    outcome: 'succeeded' | 'failed',
+  ) => Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -420,6 +428,77 @@ export const describePaymentGatewayContract = (
         expect(generic)
           .to.be.instanceOf(PaymentDeclinedError)
           .with.property('declineCode', 'generic_decline');
+      });
+
+      it('declines a card that needs 3-D Secure off session with authentication_required', async () => {
+        const error = await rejection(
+          authorize({ paymentMethod: 'pm_card_threeDSecure2Required' }),
+        );
+        expect(error)
+          .to.be.instanceOf(PaymentDeclinedError)
+          .with.property('declineCode', 'authentication_required');
+      });
+
+      it('answers requires_action with a client secret on session; nothing is capturable until the payer authenticates', async function () {
+        const auth = await authorize({
+          paymentMethod: 'pm_card_threeDSecure2Required',
+          onSession: true,
+        });
+        expect(auth.status).to.equal('requires_action');
+        if (auth.status !== 'requires_action') return;
+        expect(auth.nextAction.clientSecret).to.match(
+          new RegExp(`^${auth.authorizationId}_secret_`),
+        );
+        expect(auth.nextAction.type).to.be.a('string').and.not.equal('');
+        const replay = await authorize({
+          paymentMethod: 'pm_card_threeDSecure2Required',
+          onSession: true,
+        });
+        expect(replay.authorizationId).to.equal(auth.authorizationId);
+        expect((await gateway().retrievePayment(auth.authorizationId)).status).to.equal(
+          'requires_action',
+        );
+        expect(
+          await rejection(
+            gateway().capture({ idempotencyKey: key('c'), authorizationId: auth.authorizationId }),
+          ),
+        ).to.be.instanceOf(PaymentInvalidRequestError);
+        const authenticate = subject?.authenticate;
+        if (!authenticate) {
+          // Without a browser the challenge stays open: release it.
+          await gateway().cancelAuthorization({
+            idempotencyKey: key('x'),
+            authorizationId: auth.authorizationId,
+          });
+          this.skip();
+        }
+        await authenticate?.(auth.authorizationId, 'succeeded');
+        expect((await gateway().retrievePayment(auth.authorizationId)).status).to.equal(
+          'authorized',
+        );
+        const captured = await gateway().capture({
+          idempotencyKey: key('c', 2),
+          authorizationId: auth.authorizationId,
+        });
+        expect(captured.amount).to.deep.equal(EUR(5_000));
+      });
+
+      it('leaves nothing to capture after a failed authentication', async function () {
+        const authenticate = subject?.authenticate;
+        if (!authenticate) this.skip();
+        const auth = await authorize({
+          paymentMethod: 'pm_card_threeDSecure2Required',
+          onSession: true,
+        });
+        await authenticate?.(auth.authorizationId, 'failed');
+        const seen = await gateway().retrievePayment(auth.authorizationId);
+        expect(seen.status).to.equal('failed');
+        expect(seen.captured).to.deep.equal(EUR(0));
+        expect(
+          await rejection(
+            gateway().capture({ idempotencyKey: key('c'), authorizationId: auth.authorizationId }),
+          ),
+        ).to.be.instanceOf(PaymentInvalidRequestError);
       });
 
       it('answers a 5xx as retryable unavailable; the same key then succeeds', async function () {

@@ -13,7 +13,7 @@ import {
 import type { Money } from '../../../domain/shared/money.ts';
 import type { Queryable } from '../../postgres/pool.ts';
 import { idFromKey } from '../requestHash.ts';
-import { DECLINING_TEST_CARDS } from '../testCards.ts';
+import { AUTHENTICATION_TEST_CARDS, DECLINING_TEST_CARDS } from '../testCards.ts';
 
 /**
  * The simulated provider's state: the effects behind each gateway call and the
@@ -25,7 +25,7 @@ export interface AuthorizationRow {
   readonly id: string;
   readonly reservationId: string;
   readonly attempt: number;
-  readonly status: 'authorized' | 'captured' | 'cancelled';
+  readonly status: 'authorized' | 'captured' | 'cancelled' | 'requires_action' | 'failed';
   readonly amount: Money;
   readonly captured: number;
   readonly refunded: number;
@@ -104,6 +104,7 @@ const assertCurrency = (operation: PaymentOperation, requested: Money, held: Mon
 export const insertAuthorization = async (
   db: Queryable,
   request: AuthorizeRequest,
+  now: Date,
 ): Promise<Authorization> => {
   const declineCode = DECLINING_TEST_CARDS[request.paymentMethod];
   if (declineCode !== undefined) {
@@ -113,13 +114,21 @@ export const insertAuthorization = async (
       `The simulated provider declined test card ${request.paymentMethod} (${declineCode}).`,
     );
   }
+  const authenticate = AUTHENTICATION_TEST_CARDS.has(request.paymentMethod);
+  if (authenticate && request.onSession !== true) {
+    throw new PaymentDeclinedError(
+      'authorize',
+      'authentication_required',
+      `The issuer of test card ${request.paymentMethod} requires 3-D Secure, which needs the payer on session.`,
+    );
+  }
   const id = idFromKey('pi_sim', request.idempotencyKey);
   const { metadata } = request;
   await db.query(
     `INSERT INTO payment_sim_authorizations
        (id, idempotency_key, reservation_id, booking_reference, partner_id, attempt,
-        payment_method, customer_ref, currency, amount, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'authorized')`,
+        payment_method, customer_ref, currency, amount, status, authorized_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       id,
       request.idempotencyKey,
@@ -131,9 +140,58 @@ export const insertAuthorization = async (
       request.customerRef ?? null,
       request.amount.currency,
       request.amount.amount,
+      authenticate ? 'requires_action' : 'authorized',
+      authenticate ? null : now,
     ],
   );
+  if (authenticate)
+    return {
+      authorizationId: id,
+      status: 'requires_action',
+      amount: request.amount,
+      nextAction: { type: 'use_stripe_sdk', clientSecret: `${id}_secret_sim` },
+    };
   return { authorizationId: id, status: 'authorized', amount: request.amount };
+};
+
+/**
+ * The payer's browser finished 3-D Secure (what `stripe.handleNextAction` does at
+ * Stripe): the authorization holds the money from `now`, or failed authentication.
+ */
+export const completeAuthentication = async (
+  db: Queryable,
+  authorizationId: string,
+  outcome: 'succeeded' | 'failed',
+  now: Date,
+): Promise<void> => {
+  const { rowCount } = await db.query(
+    `UPDATE payment_sim_authorizations SET status = $2, authorized_at = $3
+      WHERE id = $1 AND status = 'requires_action'`,
+    [authorizationId, outcome === 'succeeded' ? 'authorized' : 'failed', now],
+  );
+  if (rowCount !== 1)
+    throw invalid(
+      'authorize',
+      'unexpected_state',
+      `Authorization ${authorizationId} does not wait for authentication.`,
+    );
+};
+
+/**
+ * Uncaptured authorizations lapse (Stripe: 7 days for cards, then the
+ * PaymentIntent is canceled with `cancellation_reason: automatic`). Applied
+ * lazily, before each call and read, against the gateway's clock.
+ */
+export const lapseAuthorizations = async (
+  db: Queryable,
+  now: Date,
+  validityHours: number,
+): Promise<void> => {
+  await db.query(
+    `UPDATE payment_sim_authorizations SET status = 'cancelled', lapsed = true
+      WHERE status = 'authorized' AND authorized_at <= $1::timestamptz - make_interval(hours => $2)`,
+    [now, validityHours],
+  );
 };
 
 export const captureAuthorization = async (
@@ -180,7 +238,7 @@ export const cancelAuthorization = async (
   authorizationId: string,
 ): Promise<CancelledAuthorization> => {
   const held = await lockAuthorization(db, 'cancelAuthorization', authorizationId);
-  if (held.status !== 'authorized') {
+  if (held.status !== 'authorized' && held.status !== 'requires_action') {
     const hint = held.status === 'captured' ? 'refund it instead' : 'it is already released';
     throw invalid(
       'cancelAuthorization',

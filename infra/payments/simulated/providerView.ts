@@ -11,7 +11,7 @@ import type { Queryable } from '../../postgres/pool.ts';
 interface PaymentRow {
   id: string;
   reservation_id: string;
-  status: 'authorized' | 'captured' | 'cancelled';
+  status: ProviderPayment['status'];
   currency: string;
   amount: string;
   amount_captured: string;

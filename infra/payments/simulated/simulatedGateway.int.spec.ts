@@ -10,8 +10,10 @@ import { getSimulatedPaymentGateway } from './simulatedPaymentGateway.ts';
 describePaymentGatewayContract('simulated (PostgreSQL)', async () => {
   const db = await createTestDatabase({ max: 5, prefix: 'paycontract' });
   const script = createPaymentScript();
+  const gateway = getSimulatedPaymentGateway(db.pool, { script });
   return {
-    gateway: getSimulatedPaymentGateway(db.pool, { script }),
+    gateway,
+    authenticate: (id, outcome) => gateway.authenticate(id, outcome),
     faults: {
       failNext: (operation) => script.add({ operation, failure: { kind: '5xx' }, times: 1 }),
       timeoutAfterEffectNext: (operation) =>

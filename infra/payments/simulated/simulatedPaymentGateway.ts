@@ -10,7 +10,9 @@ import { createPaymentScript, type CallContext, type PaymentScript } from './pay
 import {
   cancelAuthorization,
   captureAuthorization,
+  completeAuthentication,
   findAuthorization,
+  lapseAuthorizations,
   insertAuthorization,
   insertTransfer,
   refundCapture,
@@ -37,12 +39,24 @@ export interface SimulatedPaymentGateway extends PaymentGateway {
   readonly script: PaymentScript;
   /** Every effect applied for a reservation, in order: shows each charge happened once. */
   listOperations(reservationId: string): Promise<SimulatedOperation[]>;
+  /**
+   * The payer's browser answers the 3-D Secure challenge of an authorization that
+   * answered `requires_action` (Stripe.js `handleNextAction` in real life).
+   */
+  authenticate(authorizationId: string, outcome: 'succeeded' | 'failed'): Promise<void>;
 }
 
 export interface SimulatedPaymentGatewayOptions {
   /** Scripted failures; default none. */
   readonly script?: PaymentScript;
+  /** The provider's clock, for the lapse of uncaptured authorizations; default the system clock. */
+  readonly clock?: { now(): Date };
+  /** How long an uncaptured authorization holds money, hours (Stripe cards: 168, 7 days). */
+  readonly authorizationValidityHours?: number;
 }
+
+/** Stripe: an uncaptured card PaymentIntent is canceled after 7 days. */
+export const AUTHORIZATION_VALIDITY_HOURS = 168;
 
 const assertPositive = (operation: PaymentOperation, value: Money | undefined): void => {
   if (value === undefined) return;
@@ -77,6 +91,13 @@ export const getSimulatedPaymentGateway = (
   options: SimulatedPaymentGatewayOptions = {},
 ): SimulatedPaymentGateway => {
   const script = options.script ?? createPaymentScript();
+  const now = () => options.clock?.now() ?? new Date();
+  const lapse = () =>
+    lapseAuthorizations(
+      pool,
+      now(),
+      options.authorizationValidityHours ?? AUTHORIZATION_VALIDITY_HOURS,
+    );
 
   /** Context of a call on an existing authorization, for matching script rules. */
   const onAuthorization = async (
@@ -110,13 +131,14 @@ export const getSimulatedPaymentGateway = (
           amount: request.amount.amount,
         },
         params: { captureMethod: 'manual', ...params },
-        effect: (client) => insertAuthorization(client, request),
+        effect: (client) => insertAuthorization(client, request, now()),
       });
     },
 
     capture: async (request) => {
       assertPositive('capture', request.amount);
       const { idempotencyKey, authorizationId, amount } = request;
+      await lapse();
       return runIdempotent(pool, script, {
         context: await onAuthorization('capture', idempotencyKey, authorizationId, amount),
         params: { authorizationId, amount },
@@ -124,8 +146,9 @@ export const getSimulatedPaymentGateway = (
       });
     },
 
-    cancelAuthorization: async ({ idempotencyKey, authorizationId }) =>
-      runIdempotent(pool, script, {
+    cancelAuthorization: async ({ idempotencyKey, authorizationId }) => {
+      await lapse();
+      return runIdempotent(pool, script, {
         context: await onAuthorization(
           'cancelAuthorization',
           idempotencyKey,
@@ -134,7 +157,8 @@ export const getSimulatedPaymentGateway = (
         ),
         params: { authorizationId },
         effect: (client) => cancelAuthorization(client, idempotencyKey, authorizationId),
-      }),
+      });
+    },
 
     refund: async (request) => {
       assertPositive('refund', request.amount);
@@ -169,9 +193,18 @@ export const getSimulatedPaymentGateway = (
       });
     },
 
-    retrievePayment: (authorizationId) => retrieveSimulatedPayment(pool, authorizationId),
+    retrievePayment: async (authorizationId) => {
+      await lapse();
+      return retrieveSimulatedPayment(pool, authorizationId);
+    },
 
-    listPayments: (query) => listSimulatedPayments(pool, query),
+    listPayments: async (query) => {
+      await lapse();
+      return listSimulatedPayments(pool, query);
+    },
+
+    authenticate: (authorizationId, outcome) =>
+      completeAuthentication(pool, authorizationId, outcome, now()),
 
     listOperations: async (reservationId) => {
       const { rows } = await pool.query<{

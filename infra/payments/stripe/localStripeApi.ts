@@ -1,4 +1,4 @@
-import { DECLINING_TEST_CARDS } from '../testCards.ts';
+import { AUTHENTICATION_TEST_CARDS, DECLINING_TEST_CARDS } from '../testCards.ts';
 import { integerParam, stringMapParam, stringParam, type FormObject } from './localStripeForm.ts';
 
 /**
@@ -32,6 +32,8 @@ interface PaymentIntent {
   canceled_at: number | null;
   livemode: false;
   created: number;
+  client_secret: string;
+  next_action: { type: string; use_stripe_sdk?: Record<string, unknown> } | null;
 }
 
 const ok = (body: unknown): ApiResult => ({ status: 200, body, saved: true });
@@ -104,7 +106,10 @@ export const createLocalStripeApi = () => {
         canceled_at: null,
         livemode: false,
         created: now(),
+        client_secret: '',
+        next_action: null,
       };
+      intent.client_secret = `${intent.id}_secret_local`;
       intents.set(intent.id, intent);
       if (!confirm || paymentMethod === null) return ok(intent);
       const declineCode = DECLINING_TEST_CARDS[paymentMethod];
@@ -121,6 +126,26 @@ export const createLocalStripeApi = () => {
           payment_intent: intent,
         });
       }
+      if (AUTHENTICATION_TEST_CARDS.has(paymentMethod)) {
+        if (stringParam(params, 'error_on_requires_action') === 'true') {
+          intent.status = 'requires_payment_method';
+          return failure(402, {
+            type: 'card_error',
+            code: 'authentication_required',
+            decline_code: 'authentication_required',
+            charge,
+            message: 'Your card was declined. This transaction requires authentication.',
+            payment_intent: intent,
+          });
+        }
+        intent.latest_charge = null;
+        intent.status = 'requires_action';
+        intent.next_action = {
+          type: 'use_stripe_sdk',
+          use_stripe_sdk: { type: 'three_d_secure_redirect' },
+        };
+        return ok(intent);
+      }
       if (manual) {
         intent.status = 'requires_capture';
         intent.amount_capturable = amount;
@@ -129,6 +154,26 @@ export const createLocalStripeApi = () => {
         intent.amount_received = amount;
       }
       return ok(intent);
+    },
+
+    /** The payer's browser finished (or failed) 3-D Secure, as Stripe.js `handleNextAction` would. */
+    authenticate: (id: string, outcome: 'succeeded' | 'failed'): PaymentIntent | undefined => {
+      const intent = intents.get(id);
+      if (intent?.status !== 'requires_action') return undefined;
+      intent.next_action = null;
+      if (outcome === 'failed') {
+        intent.status = 'requires_payment_method';
+        return intent;
+      }
+      intent.latest_charge = nextId('ch');
+      if (intent.capture_method === 'manual') {
+        intent.status = 'requires_capture';
+        intent.amount_capturable = intent.amount;
+      } else {
+        intent.status = 'succeeded';
+        intent.amount_received = intent.amount;
+      }
+      return intent;
     },
 
     retrievePaymentIntent: (id: string): ApiResult => {

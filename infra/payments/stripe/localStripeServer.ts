@@ -30,6 +30,15 @@ export interface LocalStripeServer {
   requests(): readonly RecordedRequest[];
   /** A connected account finishes Stripe-hosted onboarding: payouts become enabled. */
   completeOnboarding(accountId: string): void;
+  /**
+   * The payer's browser answers a PaymentIntent's 3-D Secure challenge (Stripe.js
+   * `handleNextAction`); answers the PaymentIntent as Stripe would show it, for a
+   * webhook test to sign and send, or undefined when it did not wait for that.
+   */
+  authenticate(
+    paymentIntentId: string,
+    outcome: 'succeeded' | 'failed',
+  ): Record<string, unknown> | undefined;
   close(): Promise<void>;
 }
 
@@ -234,6 +243,10 @@ export const startLocalStripeServer = async (): Promise<LocalStripeServer> => {
     delayNext: (rule) => delays.push(rule),
     requests: () => [...log],
     completeOnboarding: (accountId) => api.completeOnboarding(accountId),
+    authenticate: (paymentIntentId, outcome) => {
+      const intent = api.authenticate(paymentIntentId, outcome);
+      return intent === undefined ? undefined : { ...intent };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -43,6 +43,11 @@ describePaymentGatewayContract('Stripe over the local Stripe API double', async 
     transfers: true,
     destinationAccount: 'acct_vendor42',
     listLagMs: 0,
+    authenticate: (id, outcome) => {
+      if (server.authenticate(id, outcome) === undefined)
+        return Promise.reject(new Error(`${id} does not wait for authentication`));
+      return Promise.resolve();
+    },
     dispose: () => server.close(),
   };
 });

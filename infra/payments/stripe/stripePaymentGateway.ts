@@ -143,16 +143,36 @@ export const getStripePaymentGateway = (stripe: Stripe): PaymentGateway => {
             confirm: true,
             payment_method: request.paymentMethod,
             ...(request.customerRef === undefined ? {} : { customer: request.customerRef }),
-            // Server-side confirmation: no redirect flows, and a card that needs
-            // the customer present fails now instead of hanging in requires_action.
+            // Server-side confirmation without redirect flows. Off session (a vendor
+            // deposit, a difference collected later) a card that needs its holder
+            // fails now; on session the PaymentIntent waits in requires_action for
+            // the payer's 3-D Secure, which the front end runs with the client secret.
             automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-            error_on_requires_action: true,
+            ...(request.onSession === true ? {} : { error_on_requires_action: true }),
             transfer_group: request.metadata.bookingReference,
             metadata: toStripeMetadata(request.metadata),
           },
           options(request.idempotencyKey),
         ),
       );
+      if (
+        request.onSession === true &&
+        intent.status === 'requires_action' &&
+        intent.client_secret !== null
+      ) {
+        const next = intent.next_action;
+        const redirectUrl = next?.redirect_to_url?.url ?? undefined;
+        return {
+          authorizationId: intent.id,
+          status: 'requires_action',
+          amount: toMoney(intent.amount, intent.currency),
+          nextAction: {
+            type: next?.type ?? 'use_stripe_sdk',
+            clientSecret: intent.client_secret,
+            ...(redirectUrl === undefined || redirectUrl === null ? {} : { redirectUrl }),
+          },
+        };
+      }
       if (intent.status !== 'requires_capture') {
         throw new PaymentDeclinedError(
           'authorize',

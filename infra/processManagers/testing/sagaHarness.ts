@@ -51,7 +51,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The saga on a fresh schema with the simulated gateway and a manual clock, for integration tests. */
 export const createSagaHarness = async (
-  options: { readonly disputeWindowHours?: number } = {},
+  options: {
+    readonly disputeWindowHours?: number;
+    readonly scaTimeoutSeconds?: number;
+    readonly scaPollSeconds?: number;
+  } = {},
 ): Promise<SagaHarness> => {
   const db = await createTestDatabase({ max: 5, prefix: 'saga' });
   const store = getPostgresEventStore(db.pool, {
@@ -60,7 +64,8 @@ export const createSagaHarness = async (
   });
   const write: WriteDeps = { store, codec: domainEventCodec, ids: testIds };
   const clock = createManualClock('2026-12-01T09:00:00.000Z');
-  const gateway = getSimulatedPaymentGateway(db.pool);
+  // The provider's clock is the saga's: an uncaptured authorization lapses after 7 days of it.
+  const gateway = getSimulatedPaymentGateway(db.pool, { clock });
   const errors: unknown[] = [];
   let running: RunningPaymentSaga | undefined;
   const notifier: VendorNotifier = {
@@ -78,7 +83,14 @@ export const createSagaHarness = async (
     accounts: createStaticPaymentAccounts(),
     notifier,
     timers: getPostgresSagaTimers(db.pool),
-    options: { ...DEFAULT_SAGA_OPTIONS, disputeWindowHours: options.disputeWindowHours ?? 72 },
+    options: {
+      ...DEFAULT_SAGA_OPTIONS,
+      disputeWindowHours: options.disputeWindowHours ?? 72,
+      ...(options.scaTimeoutSeconds === undefined
+        ? {}
+        : { scaTimeoutSeconds: options.scaTimeoutSeconds }),
+      ...(options.scaPollSeconds === undefined ? {} : { scaPollSeconds: options.scaPollSeconds }),
+    },
   };
   const waitUntil = async <T>(
     what: string,
