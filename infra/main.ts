@@ -100,7 +100,6 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       db: pool,
       liveTable: createLiveTableResolver(pool, bookingsProjection),
       maxActiveHoldsPerPartner: config.MAX_ACTIVE_HOLDS_PER_PARTNER,
-      now: () => systemClock.now(),
     }),
   };
   const projections = createProjectionRunner({

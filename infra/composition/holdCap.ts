@@ -1,28 +1,28 @@
 import type { HoldCap } from '../../commands/shared/writeSide.ts';
-import { PRE_COMMIT_STATUSES } from '../../domain/reservation/status.ts';
 import type { Queryable } from '../postgres/pool.ts';
 
 /**
- * Counts a partner's active holds from the bookings read model: reservations
- * not yet committed whose deadline is still ahead. The read model may trail the
- * log by a moment, so the cap is a guard against runaway partners (seed 004),
- * not a hard invariant — capacity itself is enforced by the slot streams.
+ * A partner's active holds, read from the counter the bookings projection
+ * keeps in the same transaction as the bookings rows (`partner_holds`): one
+ * primary-key lookup per hold, whatever the partner's number of bookings.
+ * A hold counts from its ReservationRequested until an event takes it out of
+ * the pre-commit statuses (confirm, cancel, vendor decline, expiry). The read
+ * model may trail the log by a moment, so the cap is a guard against runaway
+ * partners (seed 004), not a hard invariant — capacity itself is enforced by
+ * the slot streams.
  */
 export const getReadModelHoldCap = (deps: {
   readonly db: Queryable;
-  readonly liveTable: (base: 'bookings') => Promise<string>;
+  readonly liveTable: (base: 'partner_holds') => Promise<string>;
   readonly maxActiveHoldsPerPartner: number;
-  readonly now: () => Date;
 }): HoldCap => ({
   maxActiveHoldsPerPartner: deps.maxActiveHoldsPerPartner,
   activeHolds: async (partnerId) => {
-    const table = await deps.liveTable('bookings');
-    const { rows } = await deps.db.query<{ active: string }>(
-      `SELECT count(*) AS active FROM ${table}
-       WHERE partner_id = $1 AND status = ANY($2::text[])
-         AND (state->'reservation'->>'expiresAt')::timestamptz > $3`,
-      [partnerId, [...PRE_COMMIT_STATUSES], deps.now()],
+    const table = await deps.liveTable('partner_holds');
+    const { rows } = await deps.db.query<{ active: number }>(
+      `SELECT active FROM ${table} WHERE partner_id = $1`,
+      [partnerId],
     );
-    return Number(rows[0]?.active ?? 0);
+    return rows[0]?.active ?? 0;
   },
 });

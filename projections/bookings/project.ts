@@ -1,4 +1,5 @@
 import { RESERVATION_EVENTS } from '../../domain/reservation/events.ts';
+import { PRE_COMMIT_STATUSES } from '../../domain/reservation/status.ts';
 import { decodeEvent } from '../shared/decode.ts';
 import { tableOf, type PostgresProjection } from '../shared/projection.ts';
 import { loadStates, saveStates, type StateTable } from '../shared/stateRows.ts';
@@ -6,6 +7,51 @@ import { evolveBooking, totalOf, type BookingRow, type Transition } from './evol
 
 export const BOOKINGS_TABLE = 'bookings';
 export const HISTORY_TABLE = 'reservation_history';
+/** One row per partner: how many of its reservations are in a pre-commit status (the hold cap). */
+export const PARTNER_HOLDS_TABLE = 'partner_holds';
+
+const PRE_COMMIT_SQL = `ARRAY[${[...PRE_COMMIT_STATUSES].map((s) => `'${s}'`).join(', ')}]::text[]`;
+
+const isActiveHold = (row: BookingRow | undefined): boolean =>
+  row !== undefined && PRE_COMMIT_STATUSES.has(row.reservation.status);
+
+/**
+ * Per partner, the change in active holds over one batch: each reservation
+ * touched counts +1 when it enters the pre-commit set and -1 when it leaves
+ * it, comparing its stored row with its folded row. Events already folded
+ * change no row (evolveBooking), so replays and redeliveries add nothing,
+ * and a rebuild from the log arrives at the same counts as the live run.
+ */
+export const partnerHoldDeltas = (
+  stored: ReadonlyMap<string, BookingRow>,
+  touched: ReadonlyMap<string, BookingRow>,
+): Map<string, number> => {
+  const deltas = new Map<string, number>();
+  for (const [id, after] of touched) {
+    const before = stored.get(id);
+    const delta = Number(isActiveHold(after)) - Number(isActiveHold(before));
+    // Every partner touched gets its row, even at 0: the rows do not depend on how events were batched.
+    const partnerId = after.reservation.partnerId;
+    deltas.set(partnerId, (deltas.get(partnerId) ?? 0) + delta);
+  }
+  return deltas;
+};
+
+const savePartnerHolds = async (
+  sql: Parameters<PostgresProjection['apply']>[0],
+  table: string,
+  deltas: ReadonlyMap<string, number>,
+): Promise<void> => {
+  if (deltas.size === 0) return;
+  // Sorted, so two writers of the same partners (a rebuild beside the live run) lock in one order.
+  const partners = [...deltas.keys()].sort();
+  await sql.query(
+    `INSERT INTO ${table} AS h (partner_id, active)
+     SELECT * FROM unnest($1::text[], $2::integer[])
+     ON CONFLICT (partner_id) DO UPDATE SET active = h.active + EXCLUDED.active`,
+    [partners, partners.map((p) => deltas.get(p) ?? 0)],
+  );
+};
 
 const bookingTable: StateTable<BookingRow> = {
   columns: [
@@ -76,11 +122,16 @@ const saveTransitions = async (
 export const bookingsProjection: PostgresProjection = {
   name: 'bookings',
   filter: { categories: ['reservation'] },
-  tables: [BOOKINGS_TABLE, HISTORY_TABLE],
-  checksumOrder: { [BOOKINGS_TABLE]: 'id', [HISTORY_TABLE]: 'reservation_id, revision' },
+  tables: [BOOKINGS_TABLE, HISTORY_TABLE, PARTNER_HOLDS_TABLE],
+  checksumOrder: {
+    [BOOKINGS_TABLE]: 'id',
+    [HISTORY_TABLE]: 'reservation_id, revision',
+    [PARTNER_HOLDS_TABLE]: 'partner_id',
+  },
   createTables: (names) => {
     const b = tableOf(names, BOOKINGS_TABLE);
     const h = tableOf(names, HISTORY_TABLE);
+    const p = tableOf(names, PARTNER_HOLDS_TABLE);
     return [
       `CREATE TABLE IF NOT EXISTS ${b} (
          id text PRIMARY KEY,
@@ -105,7 +156,6 @@ export const bookingsProjection: PostgresProjection = {
       `CREATE INDEX IF NOT EXISTS ${b}_guest ON ${b} (guest_id, starts_at)`,
       `CREATE INDEX IF NOT EXISTS ${b}_resource ON ${b} (resource_id, starts_at)`,
       `CREATE INDEX IF NOT EXISTS ${b}_vendor ON ${b} (vendor_id, starts_at)`,
-      // the per-partner hold cap counts a partner's holds on every new hold
       `CREATE INDEX IF NOT EXISTS ${b}_partner_status ON ${b} (partner_id, status)`,
       `CREATE TABLE IF NOT EXISTS ${h} (
          reservation_id text NOT NULL,
@@ -119,6 +169,16 @@ export const bookingsProjection: PostgresProjection = {
          position text NOT NULL,
          PRIMARY KEY (reservation_id, revision)
        )`,
+      `CREATE TABLE IF NOT EXISTS ${p} (
+         partner_id text PRIMARY KEY,
+         active integer NOT NULL
+       )`,
+      // Installs whose bookings predate the counter: fill it once from the rows it summarises
+      // (rows stay at 0 rather than being deleted, so this never runs again on a live table).
+      `INSERT INTO ${p} (partner_id, active)
+       SELECT partner_id, count(*) FROM ${b} WHERE status = ANY(${PRE_COMMIT_SQL})
+       GROUP BY partner_id
+       HAVING NOT EXISTS (SELECT 1 FROM ${p})`,
     ];
   },
   apply: async (sql, names, events) => {
@@ -144,5 +204,10 @@ export const bookingsProjection: PostgresProjection = {
     }
     await saveStates(sql, table, bookingTable, touched);
     await saveTransitions(sql, tableOf(names, HISTORY_TABLE), transitions);
+    await savePartnerHolds(
+      sql,
+      tableOf(names, PARTNER_HOLDS_TABLE),
+      partnerHoldDeltas(stored, touched),
+    );
   },
 };
