@@ -33,6 +33,8 @@ import { ensureLiveVersion } from './projections/versions.ts';
 import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
+import { traceEventStore } from './observability/tracedEventStore.ts';
+import { createTracing, type Tracing } from './observability/tracing.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -49,7 +51,17 @@ export interface RunningServer {
  * below reads the environment or holds a module-level singleton. Each role
  * (api, projector, saga, scheduler, webhooks) can run in its own process.
  */
-export const startServer = async (config: Config, logger: Logger): Promise<RunningServer> => {
+/** What a test may put in place of the composition's own parts. */
+export interface StartOptions {
+  /** The tracer provider (tests: one with an in-memory exporter); default from OTEL_* config. */
+  readonly tracing?: Tracing;
+}
+
+export const startServer = async (
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> => {
   const roles = parseRoles(config.ROLES);
   const database = await openDatabase(config, logger);
   const { pool } = database;
@@ -70,7 +82,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
     : undefined;
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
-  const { store } = log;
+  const tracing =
+    options.tracing ??
+    createTracing({
+      serviceName: config.OTEL_SERVICE_NAME,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    });
+  const { tracer } = tracing;
+  // Every append records the active trace in its events' metadata (docs/tracing.md).
+  const store = traceEventStore(log.store);
   const webhookParts = createWebhookParts(config, pool);
   const writeSide: WriteSide = {
     holdWebhooks: webhookParts.holdWebhooks,
@@ -99,9 +119,10 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     registry,
     logger,
     stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
+    tracer,
   });
   if (roles.has('projector')) projections.start();
-  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry });
+  const paymentSaga = createPaymentSagaDeps({ config, pool, writeSide, logger, registry, tracer });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
         store,
@@ -111,6 +132,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         stalls: createStallStore(pool),
         stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
+        tracer,
       })
     : undefined;
   const reconciliation = createPaymentReconciliation({
@@ -135,6 +157,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         connectionString: database.connectionString,
         schema: database.schema,
+        tracer,
       })
     : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
@@ -171,6 +194,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
           }),
           ...webhookParts.routes,
         ],
+        tracer,
       })
     : undefined;
   logger.info(
@@ -192,6 +216,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       redis?.disconnect();
       await log.close();
       await database.close();
+      if (options.tracing === undefined) await tracing.shutdown();
     },
   };
 };

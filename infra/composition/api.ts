@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   readonly projections: ProjectionRunner;
   /** Routes of other modules (payments) mounted beside the write and read APIs. */
   readonly extraRoutes: readonly RouteModule[];
+  /** Traces every Express request (docs/tracing.md). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** The api role: the HTTP write and read APIs on PORT. */
@@ -103,6 +106,7 @@ export const startApi = async (
     readiness: combineReadiness(createReadinessCheck({ db: pool, redis }), () =>
       deps.projections.projectionReadiness(),
     ),
+    tracer: deps.tracer,
   });
   // The hottest reads (availability, search) skip Express; everything else goes through it.
   const server = createFastPathServer(app, fastReadRoutes(readRoutes), {
