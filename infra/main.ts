@@ -16,6 +16,7 @@ import {
 } from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
+import { getPostgresHoldDeadlines } from './processManagers/postgresHoldDeadlines.ts';
 import { createStallStore } from './subscribers/stalls.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
@@ -34,7 +35,8 @@ import { createRedisClient } from './redis.ts';
 import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts';
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
 import { traceEventStore } from './observability/tracedEventStore.ts';
-import { createTracing, type Tracing } from './observability/tracing.ts';
+import { createTracing } from './observability/tracerProvider.ts';
+import type { Tracing } from './observability/tracing.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -84,10 +86,10 @@ export const startServer = async (
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
   const tracing =
     options.tracing ??
-    createTracing({
+    (await createTracing({
       serviceName: config.OTEL_SERVICE_NAME,
       otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-    });
+    }));
   const { tracer } = tracing;
   // Every append records the active trace in its events' metadata (docs/tracing.md).
   const store = traceEventStore(log.store);
@@ -162,7 +164,21 @@ export const startServer = async (
     : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
-    ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
+    ? startHoldExpiry(writeSide, {
+        tickMs: 1000,
+        concurrency: 4,
+        logger,
+        // A checkpointed table on the PostgreSQL log: a restart does not re-read the log.
+        ...(log.kind === 'postgres'
+          ? {
+              deadlines: getPostgresHoldDeadlines({
+                pool,
+                store,
+                checkpoints: getPostgresCheckpointStore(pool),
+              }),
+            }
+          : {}),
+      })
     : undefined;
   const embeddedAdmin =
     database.embedded && !config.ADMIN_API_KEY

@@ -4,13 +4,17 @@ import { expect } from 'chai';
 import { NO_STREAM } from '../../commands/shared/eventStore.ts';
 import { getInMemoryEventStore } from '../eventStore/memory/inMemoryEventStore.ts';
 import { traceEventStore } from './tracedEventStore.ts';
-import { contextFromTraceparent, createTracing, traceparentOf, withEventSpan } from './tracing.ts';
+import { createTracing } from './tracerProvider.ts';
+import { contextFromTraceparent, traceparentOf, withEventSpan, type Tracing } from './tracing.ts';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
 
 describe('the traced event store', () => {
-  const tracing = createTracing({ serviceName: 'test', exporter: new InMemorySpanExporter() });
+  let tracing: Tracing;
+  before(async () => {
+    tracing = await createTracing({ serviceName: 'test', exporter: new InMemorySpanExporter() });
+  });
   after(() => tracing.shutdown());
 
   it('writes the active span’s traceparent into each event, and none outside a span', async () => {

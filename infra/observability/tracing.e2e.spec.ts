@@ -8,7 +8,8 @@ import { startServer, type RunningServer } from '../main.ts';
 import { createPool, quoteIdentifier, type Pool } from '../postgres/pool.ts';
 import { TEST_DATABASE_URL } from '../postgres/testing.ts';
 import { startReceiver, type Receiver } from '../webhooks/testing/receiver.ts';
-import { createTracing, type Tracing } from './tracing.ts';
+import { createTracing } from './tracerProvider.ts';
+import type { Tracing } from './tracing.ts';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/;
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -72,7 +73,7 @@ describe('tracing: one trace from the HTTP request through the saga, projections
 
   before(async () => {
     receiver = await startReceiver();
-    tracing = createTracing({ serviceName: 'booking-ledger-test', exporter });
+    tracing = await createTracing({ serviceName: 'booking-ledger-test', exporter });
     const config = loadConfig({
       DATABASE_URL: TEST_DATABASE_URL,
       DATABASE_SCHEMA: schema,

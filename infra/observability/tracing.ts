@@ -1,7 +1,6 @@
 import {
   context,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
+  isSpanContextValid,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -11,68 +10,24 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
-/** The process's tracer, built once by the composition root (docs/tracing.md). */
+/**
+ * The light half of tracing (docs/tracing.md): W3C trace context in and out,
+ * and spans around work, on `@opentelemetry/api` alone, so every subscriber
+ * can use it without loading the SDK. The SDK (provider, exporters) is in
+ * tracerProvider.ts, built once by the composition root.
+ */
+
+/** The process's tracer, built once by the composition root. */
 export interface Tracing {
   readonly tracer: Tracer;
   /** Flushes and stops the exporters. */
   shutdown(): Promise<void>;
 }
 
-export interface TracingOptions {
-  /** `service.name` of every span (OTEL_SERVICE_NAME, default `booking-ledger`). */
-  readonly serviceName: string;
-  /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); spans go to `<url>/v1/traces`. Unset → not exported. */
-  readonly otlpEndpoint?: string | undefined;
-  /** Tests: an extra exporter fed span by span (e.g. the SDK's InMemorySpanExporter). */
-  readonly exporter?: SpanExporter | undefined;
-}
-
-const propagator = new W3CTraceContextPropagator();
-
-/**
- * Context travels with async work through AsyncLocalStorage. OpenTelemetry
- * keeps the context manager process-wide by design; the first one set stays
- * (a second call is a no-op), and every tracer provider shares it.
- */
-const ensureContextManager = (): void => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-};
-
-/**
- * Spans are always made, so every write records a `traceparent` in its events'
- * metadata; they leave the process only when an endpoint (or a test exporter)
- * is configured. The provider is not registered globally: two servers in one
- * process (the tests) keep their own tracers.
- */
-export const createTracing = (options: TracingOptions): Tracing => {
-  ensureContextManager();
-  const spanProcessors: SpanProcessor[] = [];
-  if (options.exporter) spanProcessors.push(new SimpleSpanProcessor(options.exporter));
-  if (options.otlpEndpoint !== undefined) {
-    const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
-  }
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    spanProcessors,
-  });
-  return {
-    tracer: provider.getTracer('booking-ledger'),
-    shutdown: () => provider.shutdown(),
-  };
-};
+// W3C Trace Context: version-traceid-parentid-flags, lower-case hex. Version
+// ff is invalid; a future version may append fields after the flags.
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 /**
  * The context a W3C `traceparent` names, as a remote parent of `base`; a
@@ -82,16 +37,22 @@ export const createTracing = (options: TracingOptions): Tracing => {
 export const contextFromTraceparent = (
   traceparent: unknown,
   base: Context = ROOT_CONTEXT,
-): Context =>
-  typeof traceparent === 'string' && traceparent.length <= 128
-    ? propagator.extract(base, { traceparent }, defaultTextMapGetter)
-    : base;
+): Context => {
+  if (typeof traceparent !== 'string' || traceparent.length > 128) return base;
+  const match = TRACEPARENT.exec(traceparent.trim());
+  if (match === null) return base;
+  const [, version, traceId = '', spanId = '', flags = '00', rest] = match;
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return base;
+  const spanContext = { traceId, spanId, traceFlags: parseInt(flags, 16) & 1, isRemote: true };
+  return isSpanContextValid(spanContext) ? trace.setSpanContext(base, spanContext) : base;
+};
 
 /** The `traceparent` of a context's span, or undefined when it has no valid span. */
 export const traceparentOf = (ctx: Context = context.active()): string | undefined => {
-  const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, defaultTextMapSetter);
-  return carrier['traceparent'];
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
+  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
 };
 
 /** The trace an event's metadata names (`metadata.traceparent`), or a new one. */
