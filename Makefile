@@ -3,8 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MOCHA := npx mocha
 SPECS := {domain,commands,queries,projections,infra,scripts}/**/*
+# What the production build (dist/) is made from: `make run` rebuilds when any is newer.
+BUILD_INPUTS := $(shell find domain commands queries projections infra scripts -name '*.ts' -not -name '*.spec.ts' 2>/dev/null) \
+	$(wildcard infra/postgres/migrations/*.sql) tsconfig.json tsconfig.build.json package-lock.json scripts/dev/build.sh
 
-.PHONY: help setup services run migrate test test-unit test-int test-e2e check bench
+.PHONY: help setup services build run migrate test test-unit test-int test-e2e check bench
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -12,26 +15,32 @@ help: ## List the targets
 setup: ## Install dependencies and the local PostgreSQL + Redis the tests use (apt-get when missing)
 	bash scripts/dev/ensureServices.sh
 	npm ci --no-audit --no-fund
+	npm run build
 
 services: ## Start PostgreSQL and Redis if they are stopped
 	bash scripts/dev/ensureServices.sh
 
-run: ## Serve the API (embedded PostgreSQL unless DATABASE_URL is set)
-	npx tsx scripts/serve.ts
+build: dist/.built ## Compile to JavaScript in dist/ (npm run build) when a source changed
 
-migrate: ## Apply pending SQL migrations to DATABASE_URL (or the embedded database)
-	npx tsx scripts/migrate.ts
+dist/.built: $(BUILD_INPUTS)
+	npm run build
 
-test: ## All tests: unit, integration (real PostgreSQL + Redis) and end-to-end
+run: dist/.built ## Serve the API from the compiled build (embedded PostgreSQL unless DATABASE_URL is set)
+	node dist/scripts/serve.js
+
+migrate: dist/.built ## Apply pending SQL migrations to DATABASE_URL (or the embedded database)
+	node dist/scripts/migrate.js
+
+test: dist/.built ## All tests: unit, integration (real PostgreSQL + Redis) and end-to-end
 	$(MOCHA) --spec '$(SPECS).spec.ts'
 
 test-unit: ## Pure tests only (no I/O)
 	$(MOCHA) --spec '$(SPECS).unit.spec.ts'
 
-test-int: ## Integration tests against real PostgreSQL and Redis
+test-int: dist/.built ## Integration tests against real PostgreSQL and Redis
 	$(MOCHA) --spec '$(SPECS).int.spec.ts'
 
-test-e2e: ## End-to-end tests over HTTP
+test-e2e: dist/.built ## End-to-end tests over HTTP
 	$(MOCHA) --spec '$(SPECS).e2e.spec.ts'
 
 check: ## Types, lint, format, and the OpenAPI document against Redocly's recommended rules

@@ -20,7 +20,7 @@ const driverImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'scripts/dev/*.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'bench/results/**', 'scripts/dev/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

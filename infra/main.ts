@@ -16,6 +16,7 @@ import {
 } from './composition/payments.ts';
 import { getPostgresCheckpointStore } from './eventStore/postgres/checkpointStore.ts';
 import { startPaymentSaga } from './processManagers/paymentSagaProcess.ts';
+import { getPostgresHoldDeadlines } from './processManagers/postgresHoldDeadlines.ts';
 import { createStallStore } from './subscribers/stalls.ts';
 import { ensureEmbeddedAdminKey } from './composition/embeddedAdminKey.ts';
 import { getReadModelHoldCap } from './composition/holdCap.ts';
@@ -37,6 +38,9 @@ import { redisKeys as redisKeysOf, resolveRedisKeyPrefix } from './redisKeys.ts'
 import { createWebhookParts, startWebhookRole } from './composition/webhooks.ts';
 import { createNotificationParts } from './composition/notifications.ts';
 import { createPersonalDataParts } from './composition/personalData.ts';
+import { traceEventStore } from './observability/tracedEventStore.ts';
+import { createTracing } from './observability/tracerProvider.ts';
+import type { Tracing } from './observability/tracing.ts';
 
 export interface RunningServer {
   /** The API's base URL, when this process runs the api role. */
@@ -53,7 +57,17 @@ export interface RunningServer {
  * below reads the environment or holds a module-level singleton. Each role
  * (api, projector, saga, scheduler, webhooks) can run in its own process.
  */
-export const startServer = async (config: Config, logger: Logger): Promise<RunningServer> => {
+/** What a test may put in place of the composition's own parts. */
+export interface StartOptions {
+  /** The tracer provider (tests: one with an in-memory exporter); default from OTEL_* config. */
+  readonly tracing?: Tracing;
+}
+
+export const startServer = async (
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> => {
   const roles = parseRoles(config.ROLES);
   const database = await openDatabase(config, logger);
   const { pool } = database;
@@ -74,7 +88,15 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     ? redisKeysOf(await resolveRedisKeyPrefix(config.REDIS_KEY_PREFIX, pool, database.schema))
     : undefined;
   if (redisKeys) logger.info({ redisKeyPrefix: redisKeys.prefix }, 'redis keys namespaced');
-  const { store } = log;
+  const tracing =
+    options.tracing ??
+    (await createTracing({
+      serviceName: config.OTEL_SERVICE_NAME,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    }));
+  const { tracer } = tracing;
+  // Every append records the active trace in its events' metadata (docs/tracing.md).
+  const store = traceEventStore(log.store);
   const webhookParts = createWebhookParts(config, pool);
   const personalData = await createPersonalDataParts({
     config,
@@ -114,6 +136,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     registry,
     logger,
     stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
+    tracer,
   });
   if (roles.has('projector')) projections.start();
   const notifications = createNotificationParts(config, pool, logger);
@@ -124,6 +147,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
     logger,
     registry,
     vendorNotifier: notifications.vendorNotifier,
+    tracer,
   });
   const saga = roles.has('saga')
     ? startPaymentSaga(paymentSaga, {
@@ -134,6 +158,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         stalls: createStallStore(pool),
         stallMaxBackoffMs: config.SUBSCRIBER_MAX_BACKOFF_MS,
         onError: (error) => logger.error({ err: error }, 'payment saga failed; restarting'),
+        tracer,
       })
     : undefined;
   const reconciliation = createPaymentReconciliation({
@@ -158,11 +183,26 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
         logger,
         connectionString: database.connectionString,
         schema: database.schema,
+        tracer,
       })
     : undefined;
   // Several scheduler instances are safe: every expiry appends with an expected revision.
   const expiry = roles.has('scheduler')
-    ? startHoldExpiry(writeSide, { tickMs: 1000, concurrency: 4, logger })
+    ? startHoldExpiry(writeSide, {
+        tickMs: 1000,
+        concurrency: 4,
+        logger,
+        // A checkpointed table on the PostgreSQL log: a restart does not re-read the log.
+        ...(log.kind === 'postgres'
+          ? {
+              deadlines: getPostgresHoldDeadlines({
+                pool,
+                store,
+                checkpoints: getPostgresCheckpointStore(pool),
+              }),
+            }
+          : {}),
+      })
     : undefined;
   const embeddedAdmin =
     database.embedded && !config.ADMIN_API_KEY
@@ -195,6 +235,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
           ...webhookParts.routes,
           ...notifications.routes(writeSide),
         ],
+        tracer,
       })
     : undefined;
   // After the api: the links in vendor emails point at its URL unless PUBLIC_BASE_URL says otherwise.
@@ -228,6 +269,7 @@ export const startServer = async (config: Config, logger: Logger): Promise<Runni
       redis?.disconnect();
       await log.close();
       await database.close();
+      if (options.tracing === undefined) await tracing.shutdown();
     },
   };
 };

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ describe('README walkthrough, pasted verbatim into a fresh clone', function () {
   let group: number | undefined;
 
   before(async () => {
+    // `make setup` builds dist/ (a clone links this checkout's): bring it up to date first.
+    execFileSync('make', ['-s', 'dist/.built'], { cwd: ROOT, stdio: 'ignore' });
     const folder = await mkdtemp(path.join(tmpdir(), 'readme-'));
     expect((await stat(folder)).mode & 0o777).to.equal(0o700);
     clone = path.join(folder, 'booking-ledger');

@@ -1,7 +1,6 @@
 import type { WriteDeps } from '../shared/commandHandler.ts';
-import type { Checkpoint } from '../shared/eventStore.ts';
 import type { Clock } from '../shared/ports.ts';
-import { createDeadlineIndex, type DueItem } from './deadlineIndex.ts';
+import { createInMemoryHoldDeadlines, type DueItem, type HoldDeadlines } from './deadlineIndex.ts';
 import { expireReservation, expireSlotHolds } from './expireDue.ts';
 
 export interface HoldExpiryDeps extends WriteDeps {
@@ -11,6 +10,7 @@ export interface HoldExpiryDeps extends WriteDeps {
 /** Where the scheduler reports what it could not do; pino's `warn(obj, msg)` fits. */
 export interface ExpiryLogger {
   warn(details: object, message: string): void;
+  info?(details: object, message: string): void;
 }
 
 export interface HoldExpiryOptions {
@@ -18,8 +18,16 @@ export interface HoldExpiryOptions {
   readonly tickMs?: number;
   /** Due items handled at once (default 4); keep below the pool size. */
   readonly concurrency?: number;
-  /** Events read per page while catching up with the log (default 1000). */
+  /** Events read per page while catching up with the log (default 1000; in-memory deadlines). */
   readonly pageSize?: number;
+  /** Most due items handled per pass (default 1000); the rest wait for the next pass. */
+  readonly maxPerPass?: number;
+  /**
+   * Where the deadlines are kept. Default: in this process's memory, rebuilt
+   * from the start of the log on the first pass. The server passes the
+   * checkpointed PostgreSQL table, so start-up does not grow with the log.
+   */
+  readonly deadlines?: HoldDeadlines;
   readonly logger?: ExpiryLogger;
 }
 
@@ -33,39 +41,22 @@ export interface ExpiryPass {
 export interface HoldExpiry {
   /** Catches up with the log, then expires everything due at `now` (default: the clock). */
   runExpiryOnce(now?: Date): Promise<ExpiryPass>;
-  /** Items the index currently tracks. */
-  readonly tracked: number;
 }
 
 /**
- * The hold-expiry process manager. It follows the `slot` and `reservation`
- * categories with gap-free `readAll` pages from its last checkpoint (the
- * first pass reads them from the start: the index is rebuilt, not stored)
- * and expires what is due through the deciders. Safe with several instances:
- * every expiry is an append with the expected revision, and the loser of a
- * race reloads and decides nothing, so each hold expires exactly once.
+ * The hold-expiry process manager. Its deadlines (`HoldDeadlines`) follow the
+ * `slot` and `reservation` categories from a checkpoint; each pass catches
+ * them up and expires what is due through the deciders. Safe with several
+ * instances: every expiry is an append with the expected revision, and the
+ * loser of a race reloads and decides nothing, so each hold expires exactly once.
  */
 export const createHoldExpiry = (
   deps: HoldExpiryDeps,
   options: HoldExpiryOptions = {},
 ): HoldExpiry => {
-  const index = createDeadlineIndex();
-  const pageSize = options.pageSize ?? 1000;
+  const deadlines = options.deadlines ?? createInMemoryHoldDeadlines(deps.store, options.pageSize);
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  let checkpoint: Checkpoint | undefined;
-
-  const catchUp = async (): Promise<void> => {
-    for (;;) {
-      const page = await deps.store.readAll({
-        ...(checkpoint === undefined ? {} : { from: checkpoint }),
-        maxCount: pageSize,
-        filter: { categories: ['slot', 'reservation'] },
-      });
-      for (const event of page) index.apply(event);
-      checkpoint = page.at(-1)?.checkpoint ?? checkpoint;
-      if (page.length < pageSize) return;
-    }
-  };
+  const maxPerPass = options.maxPerPass ?? 1000;
 
   const handle = async (
     item: DueItem,
@@ -75,18 +66,18 @@ export const createHoldExpiry = (
     if (item.kind === 'slot') {
       const { expired, pending } = await expireSlotHolds(deps, item.stream, now);
       pass.holds += expired;
-      index.setSlotHolds(item.stream, pending);
+      await deadlines.settleSlot(item.stream, pending, now);
     } else {
       const { expired, nextDeadline } = await expireReservation(deps, item.reservationId, now);
       if (expired) pass.reservations += 1;
-      index.setReservation(item.reservationId, nextDeadline);
+      await deadlines.settleReservation(item.reservationId, nextDeadline, now);
     }
   };
 
   const pass = async (now: Date): Promise<ExpiryPass> => {
-    await catchUp();
+    await deadlines.catchUp();
     // Reservations release their own holds, so they go first on a tie, in deadline order.
-    const queue = index.due(now.getTime());
+    const queue = await deadlines.due(now, maxPerPass);
     const counts = { holds: 0, reservations: 0, failures: 0 };
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
@@ -106,7 +97,7 @@ export const createHoldExpiry = (
     };
   };
 
-  // One pass at a time per instance: the checkpoint and the index belong to one pass.
+  // One pass at a time per instance: a pass's catch-up and settles belong together.
   let previous: Promise<unknown> = Promise.resolve();
   return {
     runExpiryOnce: (now = deps.clock.now()) => {
@@ -116,9 +107,6 @@ export const createHoldExpiry = (
       );
       previous = next.catch(() => undefined);
       return next;
-    },
-    get tracked() {
-      return index.size;
     },
   };
 };
@@ -133,9 +121,19 @@ export const startHoldExpiry = (
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  const started = Date.now();
+  let first = true;
   const tick = () => {
     running = expiry
       .runExpiryOnce()
+      .then((pass) => {
+        if (first)
+          options.logger?.info?.(
+            { ms: Date.now() - started, ...pass },
+            'hold expiry caught up with the log (first pass done)',
+          );
+        first = false;
+      })
       .catch((error: unknown) => options.logger?.warn({ err: error }, 'hold expiry pass failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, tickMs);
@@ -144,9 +142,6 @@ export const startHoldExpiry = (
   timer = setTimeout(tick, 0);
   return {
     runExpiryOnce: (now) => expiry.runExpiryOnce(now),
-    get tracked() {
-      return expiry.tracked;
-    },
     stop: async () => {
       stopped = true;
       clearTimeout(timer);

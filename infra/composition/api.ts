@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -43,6 +44,8 @@ export interface ApiDeps {
   readonly projections: ProjectionRunner;
   /** Routes of other modules (payments) mounted beside the write and read APIs. */
   readonly extraRoutes: readonly RouteModule[];
+  /** Traces every Express request (docs/tracing.md). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** The api role: the HTTP write and read APIs on PORT. */
@@ -104,6 +107,7 @@ export const startApi = async (
     readiness: combineReadiness(createReadinessCheck({ db: pool, redis }), () =>
       deps.projections.projectionReadiness(),
     ),
+    tracer: deps.tracer,
   });
   // One HTTP layer: a second, node:http lane for the hottest reads measured no
   // faster than Express on the same queries (docs/benchmarks.md), so it went.

@@ -1,3 +1,5 @@
+import type { Tracer } from '@opentelemetry/api';
+import { traceGateway } from '../observability/tracedGateway.ts';
 import type { PaymentGateway } from '../../commands/payments/paymentGateway.ts';
 import type { ConnectedAccountProvider } from '../../commands/managingPayoutAccounts/ports.ts';
 import { createRegisteredPaymentAccounts } from '../../commands/managingPayoutAccounts/paymentAccounts.ts';
@@ -96,9 +98,13 @@ export const createPaymentSagaDeps = (deps: {
   readonly registry?: Registry;
   /** Default: the notifications engine's (vendor users are emailed confirm/decline links). */
   readonly vendorNotifier?: VendorNotifier;
+  /** Every gateway call becomes a client span (docs/tracing.md). */
+  readonly tracer?: Tracer | undefined;
 }): PaymentSagaDeps => ({
   write: deps.writeSide,
-  gateway: createPaymentGateway(deps.config, deps.pool),
+  gateway: deps.tracer
+    ? traceGateway(createPaymentGateway(deps.config, deps.pool), deps.tracer)
+    : createPaymentGateway(deps.config, deps.pool),
   clock: deps.writeSide.clock,
   jitter: Math.random,
   accounts: createVendorPaymentAccounts(deps),

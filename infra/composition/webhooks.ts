@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { getWebhookRoutes } from '../../commands/managingWebhooks/route.ts';
 import { domainEventCodec } from '../../commands/shared/eventCodec.ts';
 import type { EventStore } from '../../commands/shared/eventStore.ts';
@@ -49,6 +50,7 @@ export const startWebhookRole = (deps: {
   readonly logger: Logger;
   readonly connectionString: string;
   readonly schema: string;
+  readonly tracer?: Tracer | undefined;
 }): { stop(): void } => {
   const { config, pool, store, parts, logger } = deps;
   const metrics = createWebhookMetrics(deps.registry);
@@ -64,6 +66,7 @@ export const startWebhookRole = (deps: {
     leaseConnectionString: deps.connectionString,
     leaseScope: deps.schema,
     logger,
+    tracer: deps.tracer,
   });
   parts.endpoints.onQueued(() => webhooks.wake());
   const install = config.NATS_INSTALL ?? deps.schema;

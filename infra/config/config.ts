@@ -164,6 +164,10 @@ export const configSchema = z.object({
     .optional(),
   /** Where the generated PII master key is kept when PII_MASTER_KEY is unset. */
   PII_MASTER_KEY_FILE: z.string().min(1).default('./.data/pii-master-key'),
+  /** OTLP/HTTP collector base URL; set → spans are exported to `<url>/v1/traces` (docs/tracing.md). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /** `service.name` of the exported spans. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(128).default('booking-ledger'),
 });
 
 export type Config = z.infer<typeof configSchema>;

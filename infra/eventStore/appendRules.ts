@@ -91,13 +91,20 @@ export const checkExpectedRevision = (
     );
 };
 
-const payloadOf = (event: Pick<EventToAppend, 'type' | 'schemaVersion' | 'data' | 'metadata'>) =>
-  canonicalJson({
+/**
+ * What a retry must resend unchanged. The trace context is left out: a retry
+ * runs in a span of its own (a redelivered event, a restarted saga), and it is
+ * still the same event; the stored `traceparent` is the first attempt's.
+ */
+const payloadOf = (event: Pick<EventToAppend, 'type' | 'schemaVersion' | 'data' | 'metadata'>) => {
+  const { traceparent: _traceparent, ...metadata } = callerMetadata(event.metadata);
+  return canonicalJson({
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: event.data,
-    metadata: callerMetadata(event.metadata),
+    metadata,
   });
+};
 
 const reused = (eventId: string, why: string, details: Record<string, unknown>) =>
   new ConflictError(

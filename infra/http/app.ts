@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Tracer } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { HttpError, logFailure, toErrorResponse } from './errorResponse.ts';
@@ -13,6 +14,7 @@ import {
 import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts';
 import { assertSafeInput } from '../../commands/shared/inputGuard.ts';
 import { createRouteHandler } from './routeHandler.ts';
+import { createRequestTracing } from './requestTracing.ts';
 
 export type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -31,6 +33,8 @@ export interface HttpAppDeps {
   readonly openApiInfo?: OpenApiInfo;
   /** Tests: every handler's answer is checked against the route's OpenAPI responses. */
   readonly checkResponses?: boolean;
+  /** Traces every request (a server span, `traceparent` in and out); absent → no spans. */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** The one error middleware: everything thrown anywhere becomes the seed-004 envelope. */
@@ -55,6 +59,7 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
   app.set('query parser', 'simple');
   const contexts = createRequestContexts();
   app.use(createRequestLogging({ logger: deps.logger, registry: deps.registry, contexts }));
+  if (deps.tracer) app.use(createRequestTracing({ tracer: deps.tracer, contexts }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
 import type { Principal } from '../../domain/access/principal.ts';
@@ -14,6 +15,8 @@ export interface RequestContext {
   rateLimit?: RateLimitDecision;
   /** The matched route template (bounded cardinality for logs and metrics). */
   route?: string;
+  /** The request's trace context (its server span), when the app traces requests. */
+  trace?: Context;
 }
 
 export interface RequestContexts {

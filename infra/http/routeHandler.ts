@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { context as otelContext } from '@opentelemetry/api';
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { ValidationError } from '../../domain/shared/errors.ts';
@@ -71,7 +72,7 @@ const send = async (res: Response, response: HttpResponse, replayed: boolean): P
  * content type → validate + handle (inside the idempotency guard when the
  * route opts in) → send. Every refusal is thrown to the one error middleware.
  */
-export const createRouteHandler =
+const createUntracedRouteHandler =
   (route: RouteModule, deps: RouteHandlerDeps) =>
   async (req: Request, res: Response): Promise<void> => {
     const context = deps.contexts.get(res);
@@ -156,3 +157,15 @@ export const createRouteHandler =
     });
     await send(res, outcome.response, outcome.replayed);
   };
+
+export const createRouteHandler = (route: RouteModule, deps: RouteHandlerDeps) => {
+  const handle = createUntracedRouteHandler(route, deps);
+  // Body parsers read through stream events, which lose the async context, so
+  // the request's trace is entered here, around the handler itself.
+  return (req: Request, res: Response): Promise<void> => {
+    const traced = deps.contexts.get(res).trace;
+    return traced === undefined
+      ? handle(req, res)
+      : otelContext.with(traced, handle, null, req, res);
+  };
+};

@@ -17,7 +17,9 @@ import {
 import { runDueStep } from '../../commands/payments/paymentSaga/runStep.ts';
 import type { PaymentSagaDeps } from '../../commands/payments/paymentSaga/sagaDeps.ts';
 import type { Checkpoint, EventStore } from '../../commands/shared/eventStore.ts';
+import type { Tracer } from '@opentelemetry/api';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import { withEventSpan } from '../observability/tracing.ts';
 import { isTransientConnectionError } from '../eventStore/postgres/subscriptionRetry.ts';
 import { createAdvisoryLease } from '../projections/lease.ts';
 import { stallBackoffMs, StalledOnEventError, type StallStore } from '../subscribers/stalls.ts';
@@ -44,6 +46,11 @@ export interface PaymentSagaProcessOptions {
   readonly stalls?: StallStore;
   readonly stallBaseBackoffMs?: number;
   readonly stallMaxBackoffMs?: number;
+  /**
+   * Each event is handled in a span continuing its trace, each parked step in
+   * one continuing the trace that parked it (docs/tracing.md); absent → none.
+   */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface RunningPaymentSaga {
@@ -74,7 +81,9 @@ export const startPaymentSaga = (
             from(
               (async () => {
                 try {
-                  await handleSagaEvent(deps, recorded);
+                  await withEventSpan(options.tracer, `${name} ${recorded.type}`, recorded, () =>
+                    handleSagaEvent(deps, recorded),
+                  );
                 } catch (error) {
                   if (isTransientConnectionError(error)) throw error;
                   throw new StalledOnEventError(recorded, error);
@@ -96,7 +105,15 @@ export const startPaymentSaga = (
       from(
         (async () => {
           for (const due of await deps.timers.due(deps.clock.now(), 50))
-            await runDueStep(deps, due);
+            await withEventSpan(
+              options.tracer,
+              `${name} timer ${due.step}`,
+              {
+                metadata: { traceparent: due.traceparent },
+                stream: `payment-${due.reservationId}`,
+              },
+              () => runDueStep(deps, due),
+            );
         })(),
       ),
     ),

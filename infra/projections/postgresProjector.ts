@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { bufferTime, concatMap, defer, filter, from, type Observable, switchMap } from 'rxjs';
 import type { Checkpoint } from '../../commands/shared/eventStore.ts';
@@ -10,6 +11,7 @@ import { postgresProjectionLog, type ProjectionLog } from './projectionLog.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { StalledOnEventError } from '../subscribers/stalls.ts';
 import { applyBatch } from './applyBatch.ts';
+import { recordEventSpans } from '../observability/tracing.ts';
 import { isTransientConnectionError } from '../eventStore/postgres/subscriptionRetry.ts';
 import type { RecordedEvent } from '../../commands/shared/eventStore.ts';
 import { ConcurrencyError } from '../../domain/shared/errors.ts';
@@ -68,6 +70,8 @@ export interface ProjectorDeps {
   readonly pollIntervalMs?: number | undefined;
   /** Where the log is read from; default the PostgreSQL events table. */
   readonly log?: ProjectionLog | undefined;
+  /** Each applied event becomes a span in its own trace (docs/tracing.md). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** The deps' log, or the PostgreSQL events table. */
@@ -112,8 +116,9 @@ export const projectPostgres = (
       return events.pipe(
         bufferTime(deps.flushMs ?? 20, null, deps.batchSize ?? 500),
         filter((batch) => batch.length > 0),
-        concatMap((batch) =>
-          from(
+        concatMap((batch) => {
+          const started = Date.now();
+          return from(
             applyIsolating(batch, (events) =>
               applyBatch(
                 deps.pool,
@@ -123,10 +128,13 @@ export const projectPostgres = (
                 events,
               ).then((next) => {
                 last = next;
+                recordEventSpans(deps.tracer, `projection ${projection.name}`, events, started, {
+                  'projection.name': projection.name,
+                });
               }),
             ).then(() => last ?? ''),
-          ),
-        ),
+          );
+        }),
       );
     }),
   );

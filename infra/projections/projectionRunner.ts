@@ -16,7 +16,7 @@ import { createStallStore, stallBackoffMs, StalledOnEventError } from '../subscr
 
 export interface ProjectionRunnerOptions extends Pick<
   ProjectorDeps,
-  'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log'
+  'batchSize' | 'flushMs' | 'pollIntervalMs' | 'log' | 'tracer'
 > {
   readonly pool: Pool;
   /** For the subscriptions' LISTEN connections and the lease connections. */

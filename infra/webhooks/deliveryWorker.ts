@@ -1,5 +1,7 @@
 import { PUBLIC_EVENTS_VERSION } from '../../domain/integration/publicEventSchema.ts';
 import { nextAttempt, type RetryPolicy } from '../../domain/integration/retryPolicy.ts';
+import type { Tracer } from '@opentelemetry/api';
+import { traceparentOf, withEventSpan } from '../observability/tracing.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { inProjectionTransaction } from '../projections/transaction.ts';
 import type { WebhookSender } from './sender.ts';
@@ -19,6 +21,8 @@ export interface DeliveryWorkerDeps {
   readonly logger?: { warn(details: object, message: string): void } | undefined;
   /** Deliveries sent at once (each to a different endpoint × reservation). Default 16. */
   readonly concurrency?: number;
+  /** Each attempt is a span in the trace of the event it delivers, sent as `traceparent`. */
+  readonly tracer?: Tracer | undefined;
 }
 
 interface DueRow {
@@ -30,6 +34,7 @@ interface DueRow {
   round_failures: number;
   round_started_at: Date | null;
   committed_at: Date;
+  traceparent: string | null;
   url: string;
   secret: string;
   previous_secret: string | null;
@@ -43,7 +48,7 @@ interface DueRow {
  */
 const DUE_SQL = `
   SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.body, d.round_failures,
-         d.round_started_at, d.committed_at, e.url, e.secret, e.previous_secret,
+         d.round_started_at, d.committed_at, d.traceparent, e.url, e.secret, e.previous_secret,
          e.previous_secret_expires_at
   FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
   WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND e.enabled
@@ -161,20 +166,32 @@ export const createDeliveryWorker = (deps: DeliveryWorkerDeps): DeliveryWorker =
         ? [row.previous_secret]
         : []),
     ];
-    const outcome = await deps.send({
-      url: row.url,
-      body: row.body,
-      headers: {
-        'webhook-id': row.event_id,
-        'webhook-signature': signatureHeader(
-          secrets,
-          Math.floor(started.getTime() / 1000),
-          row.body,
-        ),
-        'x-webhook-version': PUBLIC_EVENTS_VERSION,
-        'x-webhook-event': row.event_type,
+    const outcome = await withEventSpan(
+      deps.tracer,
+      `webhook deliver ${row.event_type}`,
+      { metadata: { traceparent: row.traceparent }, type: row.event_type },
+      async (span) => {
+        span?.setAttribute('webhook.endpoint_id', row.endpoint_id);
+        const traceparent = span === undefined ? undefined : traceparentOf();
+        const sent = await deps.send({
+          url: row.url,
+          body: row.body,
+          headers: {
+            ...(traceparent === undefined ? {} : { traceparent }),
+            'webhook-id': row.event_id,
+            'webhook-signature': signatureHeader(
+              secrets,
+              Math.floor(started.getTime() / 1000),
+              row.body,
+            ),
+            'x-webhook-version': PUBLIC_EVENTS_VERSION,
+            'x-webhook-event': row.event_type,
+          },
+        });
+        span?.setAttribute('http.response.status_code', sent.statusCode ?? 0);
+        return sent;
       },
-    });
+    );
     await record(row, started, outcome);
   };
 

@@ -2,6 +2,7 @@ import type { Checkpoint, RecordedEvent } from '../../commands/shared/eventStore
 import { matchesAny } from '../../domain/integration/eventPatterns.ts';
 import type { PublicEvent } from '../../domain/integration/publicEventSchema.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
+import { continueTraceFrom, traceparentOf } from '../observability/tracing.ts';
 import type { Pool } from '../postgres/pool.ts';
 import { inProjectionTransaction } from '../projections/transaction.ts';
 
@@ -32,7 +33,10 @@ export const fanOut = async (
     const keys: string[] = [];
     const bodies: string[] = [];
     const committed: string[] = [];
-    for (const { events } of items) {
+    const traces: (string | null)[] = [];
+    for (const { events, recorded } of items) {
+      // The trace of the change travels with each of its deliveries (docs/tracing.md).
+      const traceparent = traceparentOf(continueTraceFrom(recorded.metadata)) ?? null;
       const first = events[0];
       if (!first) continue;
       const { rows } = await client.query<{ id: string; events: string[] }>(
@@ -54,6 +58,7 @@ export const fanOut = async (
           keys.push(`reservation:${event.reservationId}`);
           bodies.push(body);
           committed.push(event.occurredAt);
+          traces.push(traceparent);
         }
       }
     }
@@ -61,13 +66,15 @@ export const fanOut = async (
       // unnest keeps the array order, so ids (the per-reservation order) follow the log.
       await client.query(
         `INSERT INTO webhook_deliveries
-           (endpoint_id, event_id, event_type, ordering_key, body, next_attempt_at, committed_at)
-         SELECT e, i, t, k, b, c::timestamptz, c::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-           WITH ORDINALITY AS u(e, i, t, k, b, c, n)
+           (endpoint_id, event_id, event_type, ordering_key, body, next_attempt_at, committed_at,
+            traceparent)
+         SELECT e, i, t, k, b, c::timestamptz, c::timestamptz, p
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[])
+           WITH ORDINALITY AS u(e, i, t, k, b, c, p, n)
          ORDER BY n
          ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-        [endpointIds, eventIds, types, keys, bodies, committed],
+        [endpointIds, eventIds, types, keys, bodies, committed, traces],
       );
     }
     await checkpoints.store(checkpointName, expected, last.recorded.checkpoint, client);

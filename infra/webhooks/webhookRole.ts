@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import {
   concatMap,
   defer,
@@ -52,6 +53,8 @@ export interface WebhookRoleOptions {
   readonly logger?: { warn(details: object, message: string): void } | undefined;
   /** Called after each fan-out transaction committed (tests: a kill point). */
   readonly afterFanOut?: (checkpoint: Checkpoint) => void;
+  /** Deliveries continue the trace of their event and send `traceparent` (docs/tracing.md). */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface RunningWebhooks {
@@ -111,6 +114,7 @@ export const startWebhooks = (options: WebhookRoleOptions): RunningWebhooks => {
     metrics: options.metrics,
     logger: options.logger,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    tracer: options.tracer,
   });
 
   const fanOutLoop = defer(async () => options.checkpoints.load(checkpointName)).pipe(

@@ -65,6 +65,8 @@ export interface DueStep {
   readonly reservationId: string;
   readonly step: PaymentStep;
   readonly attempt: number;
+  /** The trace of the work that parked the step (W3C traceparent), continued when it runs. */
+  readonly traceparent?: string | undefined;
 }
 
 /**

@@ -6,6 +6,8 @@ export interface ReceivedWebhook {
   readonly id: string;
   readonly signature: string;
   readonly version: string;
+  /** The W3C trace context the delivery carried, if any. */
+  readonly traceparent: string | undefined;
   readonly body: string;
   readonly event: {
     readonly id: string;
@@ -50,6 +52,8 @@ export const startReceiver = async (
         id: String(req.headers['webhook-id']),
         signature: String(req.headers['webhook-signature']),
         version: String(req.headers['x-webhook-version']),
+        traceparent:
+          typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined,
         body,
         event: JSON.parse(body) as ReceivedWebhook['event'],
       };
