@@ -13,6 +13,7 @@ import {
 import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts';
 import { assertSafeInput } from '../../commands/shared/inputGuard.ts';
 import { createRouteHandler } from './routeHandler.ts';
+import { createConsoleRouter } from '../console/consoleStatic.ts';
 
 export type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -31,6 +32,8 @@ export interface HttpAppDeps {
   readonly openApiInfo?: OpenApiInfo;
   /** Tests: every handler's answer is checked against the route's OpenAPI responses. */
   readonly checkResponses?: boolean;
+  /** Folder of the built web console served at `/console` (default `console/dist`). */
+  readonly consoleDir?: string;
 }
 
 /** The one error middleware: everything thrown anywhere becomes the seed-004 envelope. */
@@ -76,6 +79,7 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  app.use('/console', createConsoleRouter(deps.consoleDir));
   const openApi = createOpenApiDocument(deps.routes, deps.openApiInfo ?? API_INFO);
   for (const path of ['/api/v1/openapi.json', '/openapi.json']) {
     app.get(path, (_req, res) => {
