@@ -67,7 +67,11 @@ const slotAction = async (
   const answer = await api<{ position: string }>(
     'POST',
     `/api/v1/resources/${encodeURIComponent(resourceId)}/slots/${action}`,
-    { slotKeys: [slotKey], ...(capacity === undefined ? {} : { capacity }) },
+    {
+      slotKeys: [slotKey],
+      ...(capacity === undefined ? {} : { capacity }),
+      ...(action === 'close' ? { reason: 'Closed from the console.' } : {}),
+    },
   );
   notePosition(answer.body.position);
 };
@@ -137,6 +141,10 @@ const SlotActions = (props: {
 const cellText = (venue: Venue, u: Unit) =>
   `${t('sold')} ${num(venue, u.booked)}, ${t('held')} ${num(venue, u.held)}, ${t('capacity')} ${num(venue, u.capacity)}${u.closed ? `, ${t('closed')}` : ''}`;
 
+/** What a heatmap cell shows: sold, +held when any, / capacity. */
+const cellFigure = (venue: Venue, u: Unit) =>
+  `${num(venue, u.booked)}${u.held > 0 ? `+${num(venue, u.held)}` : ''}/${num(venue, u.capacity)}`;
+
 const Heatmap = (props: { resources: Resource[]; from: string }) => {
   const [selected, setSelected] = useState<{ r: Resource; u: Unit } | undefined>();
   const key = `${props.resources.map((r) => r.resourceId).join(',')}@${props.from}`;
@@ -185,12 +193,11 @@ const Heatmap = (props: { resources: Resource[]; from: string }) => {
                           data-held={u.held}
                           data-sold={u.booked}
                           data-closed={String(u.closed)}
-                          aria-label={`${nameOf(r)} ${localDate(venueOf(r), u.date, 'long')}: ${cellText(venueOf(r), u)}`}
+                          aria-label={`${cellFigure(venueOf(r), u)} — ${nameOf(r)} ${localDate(venueOf(r), u.date, 'long')}: ${cellText(venueOf(r), u)}`}
                           aria-pressed={selected?.u.slotKey === u.slotKey && selected.r === r}
                           onClick={() => setSelected({ r, u })}
                         >
-                          {num(venueOf(r), u.booked)}
-                          {u.held > 0 ? `+${num(venueOf(r), u.held)}` : ''}/{num(venueOf(r), u.capacity)}
+                          {cellFigure(venueOf(r), u)}
                         </button>
                       </td>
                     ))}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 
 /** Where `make setup` (vite build) puts the console: `console/dist` at the repository root. */
 export const CONSOLE_DIST = resolve(fileURLToPath(new URL('../../console/dist', import.meta.url)));
@@ -50,8 +50,11 @@ export const createConsoleRouter = (dir: string = CONSOLE_DIST): Router => {
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
     }),
+    // A missing asset is a plain 404, never the app (a stale page would load HTML as script).
+    (_req: Request, res: Response) => {
+      res.status(404).type('text/plain').send('No such console asset.');
+    },
   );
   router.use(express.static(dir, { index: false, maxAge: 0 }));
   router.get(/.*/, (_req, res) => {
