@@ -9,14 +9,15 @@ SPECS := {domain,commands,queries,projections,infra,scripts}/**/*
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## Install dependencies and the local PostgreSQL + Redis the tests use (apt-get when missing)
+setup: ## Install dependencies, PostgreSQL + Redis + Chromium (apt-get when missing), build the console
 	bash scripts/dev/ensureServices.sh
 	npm ci --no-audit --no-fund
+	npm run build:console
 
 services: ## Start PostgreSQL and Redis if they are stopped
 	bash scripts/dev/ensureServices.sh
 
-run: ## Serve the API (embedded PostgreSQL unless DATABASE_URL is set)
+run: ## Serve the API and the console at /console (embedded PostgreSQL unless DATABASE_URL is set)
 	npx tsx scripts/serve.ts
 
 migrate: ## Apply pending SQL migrations to DATABASE_URL (or the embedded database)
@@ -36,6 +37,7 @@ test-e2e: ## End-to-end tests over HTTP
 
 check: ## Types, lint, format, and the OpenAPI document against Redocly's recommended rules
 	npx tsc --noEmit
+	npx tsc --noEmit -p console
 	npx eslint .
 	npx prettier --check .
 	npx tsx scripts/openapi.ts .data/openapi.json

@@ -20,7 +20,15 @@ const driverImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'scripts/dev/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      'bench/results/**',
+      'scripts/dev/*.cjs',
+      'console/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

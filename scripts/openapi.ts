@@ -14,6 +14,8 @@ import { API_INFO, createOpenApiDocument } from '../infra/http/openapi.ts';
 import { createLogger } from '../infra/observability/logger.ts';
 import { createPool } from '../infra/postgres/pool.ts';
 import { createReadSide } from '../infra/readSide/readSide.ts';
+import { getOperatorRoutes } from '../infra/console/operatorRoutes.ts';
+import { createStallStore } from '../infra/subscribers/stalls.ts';
 import { runCli } from './runCli.ts';
 
 /**
@@ -50,6 +52,12 @@ await runCli(async () => {
     ...getWriteRoutes(writeSide),
     ...getReadRoutes(readSide.deps),
     ...getPaymentRoutes(createPaymentSagaDeps({ config, pool, writeSide, logger }), config, pool),
+    ...getOperatorRoutes({
+      db: pool,
+      projections: { status: () => Promise.resolve([]) },
+      stalls: createStallStore(pool),
+      writeSide,
+    }),
   ];
   const json = `${JSON.stringify(createOpenApiDocument(routes, API_INFO), null, 2)}\n`;
   const [file] = process.argv.slice(2);

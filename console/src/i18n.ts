@@ -196,8 +196,9 @@ const digits = new Map<string, number>();
 const fractionDigits = (currency: string): number => {
   let n = digits.get(currency);
   if (n === undefined) {
-    n = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
+    n =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
     digits.set(currency, n);
   }
   return n;

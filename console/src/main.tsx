@@ -22,7 +22,11 @@ const parse = (path: string, role: string | undefined): Route => {
   if (head === 'operator') return { view: 'operator' };
   if (head === 'reservations' && id) return { view: 'reservation', id: decodeURIComponent(id) };
   if (head === 'reservations') return { view: 'lookup' };
-  return role === 'admin' ? { view: 'operator' } : role === 'vendor' ? { view: 'vendor' } : { view: 'lookup' };
+  return role === 'admin'
+    ? { view: 'operator' }
+    : role === 'vendor'
+      ? { view: 'vendor' }
+      : { view: 'lookup' };
 };
 
 const Login = () => {
@@ -42,7 +46,13 @@ const Login = () => {
       <h1>{t('title')}</h1>
       <label>
         {t('email')}
-        <input type="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <input
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
       </label>
       <label>
         {t('password')}
@@ -75,7 +85,8 @@ const Lookup = () => {
       }}
     >
       <label>
-        {t('reservationId')} <input value={id} onInput={(e) => setId(e.currentTarget.value)} required />
+        {t('reservationId')}{' '}
+        <input value={id} onInput={(e) => setId(e.currentTarget.value)} required />
       </label>{' '}
       <button type="submit">{t('open')}</button>
     </form>
@@ -111,7 +122,11 @@ const App = () => {
   const from = new URLSearchParams(location.search).get('from') ?? today();
   const route = parse(path, session?.role);
   const title =
-    route.view === 'vendor' ? t('vendor') : route.view === 'operator' ? t('operator') : t('reservation');
+    route.view === 'vendor'
+      ? t('vendor')
+      : route.view === 'operator'
+        ? t('operator')
+        : t('reservation');
   return (
     <>
       <a class="skip" href="#main">

@@ -30,11 +30,20 @@ interface Status {
 interface DeadLetter {
   reservationId: string;
   deadLetteredAt: string;
-  steps: { step: string; attempt: number; reason: string; amount: { amount: number; currency: string } | null }[];
+  steps: {
+    step: string;
+    attempt: number;
+    reason: string;
+    amount: { amount: number; currency: string } | null;
+  }[];
 }
 
 const Projections = (props: { venue: Venue }) => {
-  const [status] = useLoad(() => api<Status>('GET', '/api/v1/admin/projections').then((a) => a.body), 'p', 3000);
+  const [status] = useLoad(
+    () => api<Status>('GET', '/api/v1/admin/projections').then((a) => a.body),
+    'p',
+    3000,
+  );
   const v = props.venue;
   return (
     <>
@@ -47,8 +56,12 @@ const Projections = (props: { venue: Venue }) => {
                   <th scope="col">{t('projections')}</th>
                   <th scope="col">{t('version')}</th>
                   <th scope="col">{t('checkpoint')}</th>
-                  <th scope="col" class="num">{t('lagEvents')}</th>
-                  <th scope="col" class="num">{t('lagSeconds')}</th>
+                  <th scope="col" class="num">
+                    {t('lagEvents')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t('lagSeconds')}
+                  </th>
                   <th scope="col">{t('status')}</th>
                 </tr>
               </thead>
@@ -103,8 +116,8 @@ const Projections = (props: { venue: Venue }) => {
                 <ul data-testid="stalls">
                   {s.stalls.map((st) => (
                     <li key={st.subscriber}>
-                      <strong>{st.subscriber}</strong>: {st.eventType} {st.eventId} @ {st.stream} — {st.error} (
-                      {num(v, st.attempts)}) → {dateTime(v, st.nextRetryAt)}
+                      <strong>{st.subscriber}</strong>: {st.eventType} {st.eventId} @ {st.stream} —{' '}
+                      {st.error} ({num(v, st.attempts)}) → {dateTime(v, st.nextRetryAt)}
                     </li>
                   ))}
                 </ul>
@@ -120,7 +133,10 @@ const Projections = (props: { venue: Venue }) => {
 const DeadLetters = (props: { venue: Venue }) => {
   const [outcome, setOutcome] = useState('');
   const [list, reload] = useLoad(
-    () => api<{ deadLetters: DeadLetter[] }>('GET', '/api/v1/admin/payments/dead-letters').then((a) => a.body.deadLetters),
+    () =>
+      api<{ deadLetters: DeadLetter[] }>('GET', '/api/v1/admin/payments/dead-letters').then(
+        (a) => a.body.deadLetters,
+      ),
     'dl',
     3000,
   );
@@ -131,7 +147,9 @@ const DeadLetters = (props: { venue: Venue }) => {
         `/api/v1/admin/payments/${encodeURIComponent(id)}/retry`,
         {},
       );
-      setOutcome(`${t('retried')} ${id}: ${body.retried.map((r) => `${r.step} #${r.attempt}`).join(', ')}`);
+      setOutcome(
+        `${t('retried')} ${id}: ${body.retried.map((r) => `${r.step} #${r.attempt}`).join(', ')}`,
+      );
       reload();
     } catch (e) {
       setOutcome((e as Error).message);
@@ -163,10 +181,14 @@ const DeadLetters = (props: { venue: Venue }) => {
                 {items.map((d) => (
                   <tr key={d.reservationId} data-reservation={d.reservationId}>
                     <th scope="row">
-                      <Link href={`/console/reservations/${encodeURIComponent(d.reservationId)}`}>{d.reservationId}</Link>
+                      <Link href={`/console/reservations/${encodeURIComponent(d.reservationId)}`}>
+                        {d.reservationId}
+                      </Link>
                     </th>
                     <td>
-                      {d.steps.map((s) => `${s.step} #${s.attempt} ${money(props.venue, s.amount)}`).join(', ')}
+                      {d.steps
+                        .map((s) => `${s.step} #${s.attempt} ${money(props.venue, s.amount)}`)
+                        .join(', ')}
                     </td>
                     <td>{d.steps.map((s) => s.reason).join('; ')}</td>
                     <td>{dateTime(props.venue, d.deadLetteredAt)}</td>
@@ -189,10 +211,14 @@ const DeadLetters = (props: { venue: Venue }) => {
 const Reconciliation = (props: { venue: Venue }) => {
   const [found] = useLoad(
     () =>
-      api<{ latestFindings: { reservationId: string; kind: string; repaired: boolean; foundAt: string }[] }>(
-        'GET',
-        '/api/v1/admin/payments/reconciliation',
-      ).then((a) => a.body.latestFindings),
+      api<{
+        latestFindings: {
+          reservationId: string;
+          kind: string;
+          repaired: boolean;
+          foundAt: string;
+        }[];
+      }>('GET', '/api/v1/admin/payments/reconciliation').then((a) => a.body.latestFindings),
     'rec',
   );
   return (
@@ -205,7 +231,8 @@ const Reconciliation = (props: { venue: Venue }) => {
             <ul>
               {items.map((f, i) => (
                 <li key={i}>
-                  {f.reservationId}: {f.kind} {f.repaired ? '✔' : ''} {dateTime(props.venue, f.foundAt)}
+                  {f.reservationId}: {f.kind} {f.repaired ? '✔' : ''}{' '}
+                  {dateTime(props.venue, f.foundAt)}
                 </li>
               ))}
             </ul>
@@ -249,7 +276,14 @@ const Analytics = (props: { from: string; venue: Venue }) => {
               const used = day.reduce((s, r) => s + r.sold + r.held, 0);
               return { label: d.slice(5), value: cap === 0 ? 0 : (100 * used) / cap };
             });
-            return <BarChart title={t('occupancy')} points={points} format={(n) => `${num(props.venue, n, 0)}%`} />;
+            return (
+              <BarChart
+                title={t('occupancy')}
+                points={points}
+                max={100}
+                format={(n) => `${num(props.venue, n, 0)}%`}
+              />
+            );
           }}
         </Show>
       </Section>
@@ -259,10 +293,16 @@ const Analytics = (props: { from: string; venue: Venue }) => {
             const currency = rows[0]?.currency ?? props.venue.currency;
             const points = dates.map((d) => ({
               label: d.slice(5),
-              value: rows.filter((r) => r.date === d && r.currency === currency).reduce((s, r) => s + r.total, 0),
+              value: rows
+                .filter((r) => r.date === d && r.currency === currency)
+                .reduce((s, r) => s + r.total, 0),
             }));
             return (
-              <BarChart title={t('revenue')} points={points} format={(n) => money(props.venue, { amount: n, currency })} />
+              <BarChart
+                title={t('revenue')}
+                points={points}
+                format={(n) => money(props.venue, { amount: n, currency })}
+              />
             );
           }}
         </Show>

@@ -20,7 +20,15 @@ interface Detail {
   readonly startsAt: string;
   readonly endsAt: string;
   readonly quote: {
-    lines: { id: string; kind: string; component: string; date: string; amount: Money; factors: Factor[] }[];
+    lines: {
+      id: string;
+      kind: string;
+      component: string;
+      date: string;
+      appliesTo?: string;
+      amount: Money;
+      factors: Factor[];
+    }[];
     subtotal: Money;
     fees: Money;
     taxes: Money;
@@ -39,7 +47,10 @@ interface Detail {
   readonly paymentSummary: Record<string, unknown> | null;
   readonly paymentState: {
     status: string;
-    steps: Record<string, { status: string; attempt: number; amount: Money | null; reason?: string }>;
+    steps: Record<
+      string,
+      { status: string; attempt: number; amount: Money | null; reason?: string }
+    >;
   } | null;
 }
 
@@ -66,7 +77,8 @@ const Timeline = (props: { detail: Detail; venue: Venue }) => (
     <ol class="timeline" data-testid="timeline">
       {props.detail.stateHistory.map((h, i) => (
         <li key={i}>
-          <strong>{h.toState}</strong> · <time dateTime={h.at}>{dateTime(props.venue, h.at)}</time> ·{' '}
+          <strong>{h.toState}</strong> · <time dateTime={h.at}>{dateTime(props.venue, h.at)}</time>{' '}
+          ·{' '}
           <span>
             {h.event}
             {h.by ? ` (${h.by})` : ''}
@@ -98,6 +110,7 @@ const QuoteTable = (props: { detail: Detail; venue: Venue }) => {
             <tr key={l.id} class={l.kind}>
               <th scope="row">
                 {l.component} · {l.date}
+                {l.appliesTo ? <small> ({l.appliesTo})</small> : null}
               </th>
               <td>
                 <ul class="factors">
@@ -129,7 +142,15 @@ const Payment = (props: { detail: Detail; venue: Venue }) => {
   const v = props.venue;
   const [ledger] = useLoad(
     () =>
-      api<{ entries: { entryId: string; kind: string; at: string; currency: string; postings: { account: string; amount: number }[] }[] }>(
+      api<{
+        entries: {
+          entryId: string;
+          kind: string;
+          at: string;
+          currency: string;
+          postings: { account: string; amount: number }[];
+        }[];
+      }>(
         'GET',
         `/api/v1/reports/ledger?reservationId=${encodeURIComponent(props.detail.reservationId)}`,
       ).then((a) => a.body.entries),
@@ -183,32 +204,36 @@ const Payment = (props: { detail: Detail; venue: Venue }) => {
         <p>{t('notAllowed')}</p>
       ) : (
         <Show state={ledger}>
-          {(entries) => (
-            <table data-testid="ledger">
-              <thead>
-                <tr>
-                  <th scope="col">{t('time')}</th>
-                  <th scope="col">{t('type')}</th>
-                  <th scope="col">{t('account')}</th>
-                  <th scope="col" class="num">
-                    {t('amount')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.flatMap((e) =>
-                  e.postings.map((p, i) => (
-                    <tr key={`${e.entryId}-${i}`}>
-                      <td>{i === 0 ? dateTime(v, e.at) : ''}</td>
-                      <td>{i === 0 ? e.kind : ''}</td>
-                      <td>{p.account}</td>
-                      <td class="num">{money(v, { amount: p.amount, currency: e.currency })}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          )}
+          {(entries) =>
+            entries.length === 0 ? (
+              <p>{t('none')}</p>
+            ) : (
+              <table data-testid="ledger">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('time')}</th>
+                    <th scope="col">{t('type')}</th>
+                    <th scope="col">{t('account')}</th>
+                    <th scope="col" class="num">
+                      {t('amount')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.flatMap((e) =>
+                    e.postings.map((p, i) => (
+                      <tr key={`${e.entryId}-${i}`}>
+                        <td>{i === 0 ? dateTime(v, e.at) : ''}</td>
+                        <td>{i === 0 ? e.kind : ''}</td>
+                        <td>{p.account}</td>
+                        <td class="num">{money(v, { amount: p.amount, currency: e.currency })}</td>
+                      </tr>
+                    )),
+                  )}
+                </tbody>
+              </table>
+            )
+          }
         </Show>
       )}
     </Section>
@@ -253,7 +278,14 @@ const Notifications = (props: { id: string; venue: Venue }) => {
 const Webhooks = (props: { events: StreamEvent[]; venue: Venue }) => {
   const [list] = useLoad(
     async () => {
-      const all: { id: string; eventType: string; status: string; attempts: number; endpointId: string; deliveredAt: string | null }[] = [];
+      const all: {
+        id: string;
+        eventType: string;
+        status: string;
+        attempts: number;
+        endpointId: string;
+        deliveredAt: string | null;
+      }[] = [];
       for (const e of props.events) {
         const { body } = await api<{ deliveries: typeof all }>(
           'GET',
@@ -274,7 +306,8 @@ const Webhooks = (props: { events: StreamEvent[]; venue: Venue }) => {
           <ul>
             {items.map((d) => (
               <li key={d.id}>
-                {d.eventType} → {d.endpointId}: {d.status} ({d.attempts}) {dateTime(props.venue, d.deliveredAt)}
+                {d.eventType} → {d.endpointId}: {d.status} ({d.attempts}){' '}
+                {dateTime(props.venue, d.deliveredAt)}
               </li>
             ))}
           </ul>
@@ -289,7 +322,11 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Starts the audit verification of this one stream and waits for its verdict. */
 const verifyStream = async (stream: string): Promise<{ status: string; checked: number }> => {
   let job = (
-    await api<{ jobId: string; status: string; checked: number; stream: string | null }>('POST', '/api/v1/audit/verify', { stream })
+    await api<{ jobId: string; status: string; checked: number; stream: string | null }>(
+      'POST',
+      '/api/v1/audit/verify',
+      { stream },
+    )
   ).body;
   for (let i = 0; i < 60 && (job.status === 'running' || job.stream !== stream); i++) {
     await pause(500);
@@ -325,7 +362,9 @@ const EventStream = (props: { id: string; venue: Venue }) => {
           {verdict.status === 'loading' ? (
             t('verifying')
           ) : verdict.status === 'ok' && verdict.value.status === 'succeeded' ? (
-            <span class="badge ok">✔ {t('chainVerified')} ({num(props.venue, verdict.value.checked)})</span>
+            <span class="badge ok">
+              ✔ {t('chainVerified')} ({num(props.venue, verdict.value.checked)})
+            </span>
           ) : (
             <span class="badge bad">✖ {t('chainBroken')}</span>
           )}
@@ -364,8 +403,12 @@ const EventStream = (props: { id: string; venue: Venue }) => {
 
 export const ReservationView = (props: { id: string }) => {
   const [detail] = useLoad(async () => {
-    const d = (await api<Detail>('GET', `/api/v1/reservations/${encodeURIComponent(props.id)}`)).body;
-    const resource = await api<Resource>('GET', `/api/v1/resources/${encodeURIComponent(d.resourceId)}`)
+    const d = (await api<Detail>('GET', `/api/v1/reservations/${encodeURIComponent(props.id)}`))
+      .body;
+    const resource = await api<Resource>(
+      'GET',
+      `/api/v1/resources/${encodeURIComponent(d.resourceId)}`,
+    )
       .then((a) => a.body)
       .catch(() => undefined);
     return { d, venue: venueOf(resource) };

@@ -39,17 +39,19 @@ export const useLoad = <T,>(
     let live = true;
     let timer: number | undefined;
     const run = () => {
-      load().then(
-        (value) => live && setState({ status: 'ok', value }),
-        (error: unknown) =>
-          live &&
-          setState({
-            status: 'error',
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-      ).finally(() => {
-        if (live && pollMs !== undefined) timer = window.setTimeout(run, pollMs);
-      });
+      load()
+        .then(
+          (value) => live && setState({ status: 'ok', value }),
+          (error: unknown) =>
+            live &&
+            setState({
+              status: 'error',
+              error: error instanceof Error ? error : new Error(String(error)),
+            }),
+        )
+        .finally(() => {
+          if (live && pollMs !== undefined) timer = window.setTimeout(run, pollMs);
+        });
     };
     run();
     return () => {
@@ -63,11 +65,7 @@ export const useLoad = <T,>(
 export const isMissing = (error: unknown): boolean =>
   error instanceof ApiError && (error.status === 404 || error.status === 403);
 
-export const Section = (props: {
-  id: string;
-  title: string;
-  children: ComponentChildren;
-}) => (
+export const Section = (props: { id: string; title: string; children: ComponentChildren }) => (
   <section aria-labelledby={`${props.id}-h`} class="card">
     <h2 id={`${props.id}-h`}>{props.title}</h2>
     {props.children}

@@ -34,7 +34,15 @@ interface Booking {
   readonly total: { amount: number; currency: string };
 }
 
-const POLL_MS = 1500;
+/**
+ * Live views poll (with X-Min-Position after the page's own writes): every 3 s
+ * for the heatmap and grids (one inventory read per resource), every 6 s for
+ * the requests, which keeps a vendor with a few resources well under the
+ * default 100 requests a minute per principal.
+ */
+const POLL_MS = 3000;
+/** Requests shown with their deadline (one reservation read each). */
+const MAX_PENDING = 20;
 const NIGHTS = 14;
 
 export const venueOf = (r: Resource | undefined): Venue => ({
@@ -92,8 +100,8 @@ const SlotActions = (props: {
   const { resource, unit } = props;
   const [capacity, setCapacity] = useState(String(unit.capacity));
   const [message, setMessage] = useState('');
-  const run = (p: Promise<void>) =>
-    p.then(
+  const run = (p: Promise<void>): void =>
+    void p.then(
       () => {
         setMessage('✓');
         props.onDone();
@@ -107,11 +115,17 @@ const SlotActions = (props: {
     <div class="actions" role="group" aria-label={label}>
       <strong>{label}</strong>
       {unit.closed ? (
-        <button type="button" onClick={() => run(slotAction(resource.resourceId, 'open', unit.slotKey))}>
+        <button
+          type="button"
+          onClick={() => run(slotAction(resource.resourceId, 'open', unit.slotKey))}
+        >
           {t('reopen')}
         </button>
       ) : (
-        <button type="button" onClick={() => run(slotAction(resource.resourceId, 'close', unit.slotKey))}>
+        <button
+          type="button"
+          onClick={() => run(slotAction(resource.resourceId, 'close', unit.slotKey))}
+        >
           {t('close')}
         </button>
       )}
@@ -141,6 +155,9 @@ const SlotActions = (props: {
 const cellText = (venue: Venue, u: Unit) =>
   `${t('sold')} ${num(venue, u.booked)}, ${t('held')} ${num(venue, u.held)}, ${t('capacity')} ${num(venue, u.capacity)}${u.closed ? `, ${t('closed')}` : ''}`;
 
+const percent = (venue: Venue, share: number): string =>
+  new Intl.NumberFormat(venue.locale, { style: 'percent' }).format(share);
+
 /** What a heatmap cell shows: sold, +held when any, / capacity. */
 const cellFigure = (venue: Venue, u: Unit) =>
   `${num(venue, u.booked)}${u.held > 0 ? `+${num(venue, u.held)}` : ''}/${num(venue, u.capacity)}`;
@@ -151,7 +168,10 @@ const Heatmap = (props: { resources: Resource[]; from: string }) => {
   const [rows, reload] = useLoad(
     () =>
       Promise.all(
-        props.resources.map(async (r) => ({ r, units: await inventory(r.resourceId, props.from, NIGHTS) })),
+        props.resources.map(async (r) => ({
+          r,
+          units: await inventory(r.resourceId, props.from, NIGHTS),
+        })),
       ),
     key,
     POLL_MS,
@@ -161,9 +181,10 @@ const Heatmap = (props: { resources: Resource[]; from: string }) => {
   return (
     <Section id="heatmap" title={t('heatmap')}>
       <p class="legend">
-        <span class="cell level-0">0%</span> <span class="cell level-2">50%</span>{' '}
-        <span class="cell level-4">100%</span> <span class="cell closed">{t('closed')}</span>{' '}
-        <span aria-live="off">● {t('live')}</span>
+        <span class="cell level-0">{percent(venue, 0)}</span>{' '}
+        <span class="cell level-2">{percent(venue, 0.5)}</span>{' '}
+        <span class="cell level-4">{percent(venue, 1)}</span>{' '}
+        <span class="cell closed">{t('closed')}</span> <span aria-live="off">● {t('live')}</span>
       </p>
       <Show state={rows}>
         {(value) => (
@@ -197,7 +218,7 @@ const Heatmap = (props: { resources: Resource[]; from: string }) => {
                           aria-pressed={selected?.u.slotKey === u.slotKey && selected.r === r}
                           onClick={() => setSelected({ r, u })}
                         >
-                          {cellFigure(venueOf(r), u)}
+                          <bdi dir="ltr">{cellFigure(venueOf(r), u)}</bdi>
                         </button>
                       </td>
                     ))}
@@ -230,7 +251,10 @@ const SlotGrid = (props: { resource: Resource; day: string }) => {
     POLL_MS,
   );
   return (
-    <Section id={`grid-${props.resource.resourceId}`} title={`${t('slotGrid')}: ${nameOf(props.resource)}`}>
+    <Section
+      id={`grid-${props.resource.resourceId}`}
+      title={`${t('slotGrid')}: ${nameOf(props.resource)}`}
+    >
       <Show state={units}>
         {(items) => (
           <table class="grid" data-resource={props.resource.resourceId}>
@@ -249,7 +273,11 @@ const SlotGrid = (props: { resource: Resource; day: string }) => {
               {items.map((u) => (
                 <tr key={u.slotKey} class={u.closed ? 'closed-row' : ''} data-slot={u.slotKey}>
                   <th scope="row">
-                    <button type="button" aria-pressed={selected?.slotKey === u.slotKey} onClick={() => setSelected(u)}>
+                    <button
+                      type="button"
+                      aria-pressed={selected?.slotKey === u.slotKey}
+                      onClick={() => setSelected(u)}
+                    >
                       {u.startTime ? clock(venue, u.startTime) : u.slotKey}
                     </button>
                   </th>
@@ -265,7 +293,13 @@ const SlotGrid = (props: { resource: Resource; day: string }) => {
         )}
       </Show>
       {selected && (
-        <SlotActions key={selected.slotKey} resource={props.resource} unit={selected} venue={venue} onDone={reload} />
+        <SlotActions
+          key={selected.slotKey}
+          resource={props.resource}
+          unit={selected}
+          venue={venue}
+          onDone={reload}
+        />
       )}
     </Section>
   );
@@ -294,6 +328,7 @@ const Pending = (props: { resources: Resource[] }) => {
           );
           if (detail.body.state === 'AWAITING_VENDOR_CONFIRMATION')
             found.push({ ...b, deadline: detail.body.expiresAt });
+          if (found.length >= MAX_PENDING) return found;
         }
       }
       return found;
@@ -349,7 +384,11 @@ const Pending = (props: { resources: Resource[] }) => {
                           {b.bookingReference}
                         </Link>
                       </td>
-                      <td>{nameOf(byId.get(b.resourceId) ?? ({ resourceId: b.resourceId } as Resource))}</td>
+                      <td>
+                        {nameOf(
+                          byId.get(b.resourceId) ?? ({ resourceId: b.resourceId } as Resource),
+                        )}
+                      </td>
                       <td>{dateTime(venue, b.startsAt)}</td>
                       <td>{money(venue, b.total)}</td>
                       <td>{dateTime(venue, b.deadline)}</td>
@@ -357,7 +396,11 @@ const Pending = (props: { resources: Resource[] }) => {
                         <button type="button" onClick={() => void answer(b, 'confirm')}>
                           {t('confirm')} <span class="sr-only">{b.bookingReference}</span>
                         </button>
-                        <button type="button" class="secondary" onClick={() => void answer(b, 'decline')}>
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => void answer(b, 'decline')}
+                        >
                           {t('decline')} <span class="sr-only">{b.bookingReference}</span>
                         </button>
                       </td>
@@ -404,7 +447,11 @@ export const VendorView = (props: { from: string }) => {
               <>
                 <label class="day">
                   {t('day')}{' '}
-                  <input type="date" value={day} onChange={(e) => setDay(e.currentTarget.value || props.from)} />
+                  <input
+                    type="date"
+                    value={day}
+                    onChange={(e) => setDay(e.currentTarget.value || props.from)}
+                  />
                 </label>
                 {timed.map((r) => (
                   <SlotGrid key={r.resourceId} resource={r} day={day} />

@@ -156,7 +156,10 @@ describe('the web console in a real Chromium', function () {
       }),
       201,
     );
-    partner = { 'content-type': 'application/json', authorization: `Bearer ${String(key['apiKey'])}` };
+    partner = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${String(key['apiKey'])}`,
+    };
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
@@ -184,7 +187,9 @@ describe('the web console in a real Chromium', function () {
       if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text()))
         pageErrors.push(message.text());
     });
-    await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}from=${FROM}&lang=${lang}`);
+    await page.goto(
+      `${server.url}${path}${path.includes('?') ? '&' : '?'}from=${FROM}&lang=${lang}`,
+    );
     await page.getByLabel(lang === 'he' ? 'דוא״ל' : 'Email').fill(email);
     await page.getByLabel(lang === 'he' ? 'סיסמה' : 'Password').fill(PASSWORD);
     await page.keyboard.press('Enter');
@@ -233,7 +238,10 @@ describe('the web console in a real Chromium', function () {
     // By keyboard: focus the row's Confirm button and press Enter.
     await row.getByRole('button', { name: /^Confirm/ }).focus();
     await page.keyboard.press('Enter');
-    await page.getByTestId('confirmation-outcome').filter({ hasText: 'CONFIRMED_BY_VENDOR' }).waitFor();
+    await page
+      .getByTestId('confirmation-outcome')
+      .filter({ hasText: 'CONFIRMED_BY_VENDOR' })
+      .waitFor();
     // The saga moves on to the requester's payment.
     await waitFor('the requester to be asked to pay', async () =>
       (await stateOf(id)) === 'AWAITING_REQUESTER_AUTH' ? true : undefined,
@@ -243,7 +251,9 @@ describe('the web console in a real Chromium', function () {
     // Close the night from the grid: the cell turns closed.
     await page.locator('[data-resource="loft-a"] [data-slot="2027-03-10"]').click();
     await page.getByRole('group').getByRole('button', { name: 'Close' }).click();
-    await page.waitForSelector('[data-resource="loft-a"] [data-slot="2027-03-10"][data-closed="true"]');
+    await page.waitForSelector(
+      '[data-resource="loft-a"] [data-slot="2027-03-10"][data-closed="true"]',
+    );
     // …and its capacity changes from the same panel.
     await page.locator('[data-resource="loft-a"] [data-slot="2027-03-11"]').click();
     await page.getByRole('group').getByLabel('Capacity').fill('7');
@@ -260,17 +270,20 @@ describe('the web console in a real Chromium', function () {
     // Nor can it read the other vendor's inventory with its own token (the console's only door).
     const token = await must(
       'vendor b login',
-      api('POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, {
-        email: 'b@vendor.test',
-        password: PASSWORD,
-      }),
+      api(
+        'POST',
+        '/api/v1/auth/login',
+        { 'content-type': 'application/json' },
+        {
+          email: 'b@vendor.test',
+          password: PASSWORD,
+        },
+      ),
       200,
     );
-    const other = await api(
-      'GET',
-      `/api/v1/inventory/query?sku=loft-a&dates=${FROM}/2027-03-08`,
-      { authorization: `Bearer ${String(token['accessToken'])}` },
-    );
+    const other = await api('GET', `/api/v1/inventory/query?sku=loft-a&dates=${FROM}/2027-03-08`, {
+      authorization: `Bearer ${String(token['accessToken'])}`,
+    });
     expect(other.status).to.equal(403);
   });
 
@@ -281,13 +294,24 @@ describe('the web console in a real Chromium', function () {
     );
     await must(
       'confirm',
-      api('POST', `/api/v1/reservations/${id}/confirm`, { ...partner, 'idempotency-key': `c-${id}` }, {
-        paymentMethod: 'pm_card_visa',
-      }),
+      api(
+        'POST',
+        `/api/v1/reservations/${id}/confirm`,
+        { ...partner, 'idempotency-key': `c-${id}` },
+        {
+          paymentMethod: 'pm_card_visa',
+        },
+      ),
       202,
     );
-    await waitFor('the booking', async () => ((await stateOf(id)) === 'CONFIRMED' ? true : undefined));
-    await must('cancel', api('POST', `/api/v1/bookings/${id}/cancel`, partner, { reason: 'Plans changed.' }), 200);
+    await waitFor('the booking', async () =>
+      (await stateOf(id)) === 'CONFIRMED' ? true : undefined,
+    );
+    await must(
+      'cancel',
+      api('POST', `/api/v1/bookings/${id}/cancel`, partner, { reason: 'Plans changed.' }),
+      200,
+    );
 
     const page = await openAs('ops@console.test', '/console/operator');
     await page.getByTestId('projections').locator('tbody tr').first().waitFor();
@@ -297,10 +321,14 @@ describe('the web console in a real Chromium', function () {
     await shoot(page, 'operator');
     await expectAccessible(page, 'operator view');
 
-    const listed = await must('dead letters', api('GET', '/api/v1/admin/payments/dead-letters', admin), 200);
-    const dead = (listed['deadLetters'] as { reservationId: string; steps: { step: string }[] }[]).find(
-      (d) => d.reservationId === id,
+    const listed = await must(
+      'dead letters',
+      api('GET', '/api/v1/admin/payments/dead-letters', admin),
+      200,
     );
+    const dead = (
+      listed['deadLetters'] as { reservationId: string; steps: { step: string }[] }[]
+    ).find((d) => d.reservationId === id);
     const deadStep = dead?.steps[0]?.step ?? '';
     expect(deadStep).to.match(/refund$/);
     await row.getByRole('button', { name: /^Retry/ }).click();
@@ -319,12 +347,36 @@ describe('the web console in a real Chromium', function () {
 
   it('opens a reservation: timeline, quote with factors and taxes, ledger, events and a verified chain', async () => {
     const id = await hold('sea-b', '2027-03-24', '2027-03-26');
+    await waitFor('the saga to ask for payment', async () =>
+      (await stateOf(id)) === 'AWAITING_REQUESTER_AUTH' ? true : undefined,
+    );
+    await must(
+      'confirm',
+      api(
+        'POST',
+        `/api/v1/reservations/${id}/confirm`,
+        { ...partner, 'idempotency-key': `c-${id}` },
+        {
+          paymentMethod: 'pm_card_visa',
+        },
+      ),
+      202,
+    );
+    await waitFor('the booking', async () =>
+      (await stateOf(id)) === 'CONFIRMED' ? true : undefined,
+    );
     const page = await openAs('ops@console.test', `/console/reservations/${id}`);
     const timeline = page.getByTestId('timeline');
     await timeline.waitFor();
     expect(await timeline.locator('li').count()).to.be.greaterThan(0);
-    expect(await timeline.textContent()).to.include('HELD');
-    await page.getByTestId('chain-badge').filter({ hasText: 'Chain verified' }).waitFor({ timeout: 30_000 });
+    const states = await timeline.locator('li strong').allTextContents();
+    expect(states[0]).to.equal('HELD');
+    expect(states).to.include('CONFIRMED');
+    await page.getByTestId('ledger').locator('tbody tr').first().waitFor();
+    await page
+      .getByTestId('chain-badge')
+      .filter({ hasText: 'Chain verified' })
+      .waitFor({ timeout: 30_000 });
     const quote = await page.getByTestId('quote').textContent();
     expect(quote).to.include('vat').and.include('accommodation').and.include('₪');
     expect(await page.getByTestId('events').locator('tbody tr').count()).to.be.greaterThan(0);
@@ -341,7 +393,10 @@ describe('the web console in a real Chromium', function () {
     await expectAccessible(page, 'vendor view (he)');
 
     // 200% zoom: half the CSS viewport at twice the pixel density.
-    const zoomed = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 2 });
+    const zoomed = await browser.newContext({
+      viewport: { width: 640, height: 900 },
+      deviceScaleFactor: 2,
+    });
     contexts.push(zoomed);
     const small = await zoomed.newPage();
     await small.goto(`${server.url}/console/?from=${FROM}`);
@@ -349,9 +404,9 @@ describe('the web console in a real Chromium', function () {
     await small.getByLabel('Password').fill(PASSWORD);
     await small.getByRole('button', { name: 'Log in' }).click();
     await small.locator('[data-resource="loft-a"]').first().waitFor();
-    const overflow = (await small.evaluate(
+    const overflow = await small.evaluate<number>(
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-    )) as number;
+    );
     expect(overflow, 'no page-wide horizontal scrolling at 200%').to.be.at.most(0);
     await small.screenshot({ path: join(SHOTS, 'vendor-200.png') });
   });

@@ -14,7 +14,10 @@ export const launchChromium = async (): Promise<Browser> => {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
 };
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 export interface AxeViolation {
   readonly id: string;
@@ -30,11 +33,11 @@ export interface AxeViolation {
  */
 export const seriousViolations = async (page: Page): Promise<AxeViolation[]> => {
   await page.evaluate(axeSource);
-  const violations = (await page.evaluate(`axe
+  const violations = await page.evaluate<AxeViolation[]>(`axe
     .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
     .then((r) => r.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       targets: v.nodes.slice(0, 5).map((n) => String(n.target)),
-    })))`)) as AxeViolation[];
+    })))`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 };
