@@ -127,6 +127,12 @@ describe('the web console in a real Chromium', function () {
       vendorDeposit: null,
       listing: { ...loft?.listing, name: 'Loft of vendor A' },
     });
+    await register('walk-a', 'demo-ber-dog-walk', {
+      vendorId: 'vendor-a',
+      confirmationPolicy: 'instant',
+      horizonDays: 365,
+      listing: { ...DEMO_RESOURCES['demo-ber-dog-walk']?.listing, name: 'Walk of vendor A' },
+    });
     await register('sea-b', 'demo-tlv-sea-view', {
       vendorId: 'vendor-b',
       listing: { ...DEMO_RESOURCES['demo-tlv-sea-view']?.listing, name: 'Sea room of vendor B' },
@@ -254,10 +260,22 @@ describe('the web console in a real Chromium', function () {
     await page.waitForSelector(
       '[data-resource="loft-a"] [data-slot="2027-03-10"][data-closed="true"]',
     );
-    // …and its capacity changes from the same panel.
+    // The timed resource's slot grid of the day: close 08:00 from it.
+    const grid = page.locator('table.grid[data-resource="walk-a"]');
+    const eight = grid.locator('[data-slot="2027-03-01T08:00"]');
+    await eight.waitFor();
+    expect(await eight.locator('td').first().textContent()).to.equal('1');
+    await eight.getByRole('button').click();
+    await page
+      .getByRole('group', { name: /Walk of vendor A .* 08:00/ })
+      .getByRole('button', { name: 'Close' })
+      .click();
+    await grid.locator('[data-slot="2027-03-01T08:00"].closed-row').waitFor();
+    // …and a night's capacity changes from the heatmap's panel.
     await page.locator('[data-resource="loft-a"] [data-slot="2027-03-11"]').click();
-    await page.getByRole('group').getByLabel('Capacity').fill('7');
-    await page.getByRole('group').getByRole('button', { name: 'Set capacity' }).click();
+    const night = page.getByRole('group', { name: /Loft of vendor A/ });
+    await night.getByLabel('Capacity').fill('7');
+    await night.getByRole('button', { name: 'Set capacity' }).click();
     await page.waitForSelector('[data-resource="loft-a"] [data-slot="2027-03-11"]:has-text("/7")');
   });
 
