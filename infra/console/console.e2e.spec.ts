@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -114,6 +114,7 @@ describe('the web console in a real Chromium', function () {
         PORT: '0',
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_PRINCIPAL: '100000',
+        SUBSCRIBER_MAX_BACKOFF_MS: '1000',
         // The first refund is declined: a final failure, dead-lettered for the operator.
         PAYMENT_SIMULATOR_SCRIPT: JSON.stringify([
           { operation: 'refund', failure: 'decline', times: 1 },
@@ -400,6 +401,40 @@ describe('the web console in a real Chromium', function () {
     expect(await page.getByTestId('events').locator('tbody tr').count()).to.be.greaterThan(0);
     await shoot(page, 'reservation');
     await expectAccessible(page, 'reservation page');
+  });
+
+  it('names a subscriber stalled on a poison event in the operator view until the event is fixed', async () => {
+    const pool = createPool({ connectionString: TEST_DATABASE_URL, schema, max: 1 });
+    try {
+      const poisonId = randomUUID();
+      await pool.query(
+        `INSERT INTO events (stream_name, category, stream_revision, event_id, event_type, schema_version, data, metadata)
+         VALUES ('slot-poison-x.2027-05-01', 'slot', 0, $1, 'SlotOpened', 1, '{"bogus": true}', '{}')`,
+        [poisonId],
+      );
+      const page = await openAs('ops@console.test', '/console/operator');
+      const stalls = page.getByTestId('stalls');
+      await stalls.filter({ hasText: poisonId }).waitFor({ timeout: 30_000 });
+      expect(await stalls.textContent())
+        .to.include('availability')
+        .and.include('SlotOpened')
+        .and.include('slot-poison-x.2027-05-01');
+      await page.locator('tr.stalled', { hasText: 'availability' }).waitFor();
+      await expectAccessible(page, 'operator view with a stall');
+      // The fix: the row is corrected; the subscriber's next retry passes and the list empties.
+      await pool.query('UPDATE events SET data = $2 WHERE event_id = $1', [
+        poisonId,
+        {
+          resourceId: 'poison-x',
+          slotKey: '2027-05-01',
+          capacity: 1,
+          openedAt: '2027-04-20T10:00:00.000Z',
+        },
+      ]);
+      await page.getByText('No subscriber is stalled.').waitFor({ timeout: 60_000 });
+    } finally {
+      await pool.end();
+    }
   });
 
   it('lays out right to left in Hebrew and stays usable at 200% zoom', async () => {

@@ -17,6 +17,10 @@ export interface OperatorRouteDeps {
   readonly writeSide: Pick<WriteSide, 'store' | 'codec'>;
 }
 
+/** `projection:availability:v2` and `process:payment-saga` are stalled as `availability`, `payment-saga`. */
+const subscriberOf = (checkpoint: string): string =>
+  checkpoint.replace(/^(projection|process):/, '').replace(/:v\d+$/, '');
+
 const stall = z.object({
   subscriber: z.string(),
   stream: z.string(),
@@ -113,7 +117,7 @@ export const getOperatorRoutes = (deps: OperatorRouteDeps): RouteModule[] => [
             name: row.name,
             checkpoint: row.checkpoint,
             updatedAt: row.updated_at.toISOString(),
-            stall: stallOf(row.name.replace(/@v\d+$/, '')),
+            stall: stallOf(subscriberOf(row.name)),
           })),
           stalls,
         },
