@@ -12,20 +12,24 @@ BUILD_INPUTS := $(shell find domain commands queries projections infra scripts -
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## Install dependencies and the local PostgreSQL + Redis the tests use (apt-get when missing)
+setup: ## Install dependencies, PostgreSQL + Redis + Chromium (apt-get when missing), build the console
 	bash scripts/dev/ensureServices.sh
 	npm ci --no-audit --no-fund
 	npm run build
+	npm run build:console
 
 services: ## Start PostgreSQL and Redis if they are stopped
 	bash scripts/dev/ensureServices.sh
 
-build: dist/.built ## Compile to JavaScript in dist/ (npm run build) when a source changed
+build: dist/.built console/dist/index.html ## Compile to JavaScript in dist/ and the console in console/dist/ when a source changed
 
 dist/.built: $(BUILD_INPUTS)
 	npm run build
 
-run: dist/.built ## Serve the API from the compiled build (embedded PostgreSQL unless DATABASE_URL is set)
+console/dist/index.html: $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts
+	npm run build:console
+
+run: dist/.built console/dist/index.html ## Serve the API and the console at /console from the compiled build (embedded PostgreSQL unless DATABASE_URL is set)
 	node dist/scripts/serve.js
 
 migrate: dist/.built ## Apply pending SQL migrations to DATABASE_URL (or the embedded database)
@@ -45,6 +49,7 @@ test-e2e: dist/.built ## End-to-end tests over HTTP
 
 check: ## Types, lint, format, and the OpenAPI document against Redocly's recommended rules
 	npx tsc --noEmit
+	npx tsc --noEmit -p console
 	npx eslint .
 	npx prettier --check .
 	npx tsx scripts/openapi.ts .data/openapi.json

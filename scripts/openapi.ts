@@ -15,6 +15,8 @@ import { API_INFO, createOpenApiDocument } from '../infra/http/openapi.ts';
 import { createLogger } from '../infra/observability/logger.ts';
 import { createPool } from '../infra/postgres/pool.ts';
 import { createReadSide } from '../infra/readSide/readSide.ts';
+import { getOperatorRoutes } from '../infra/console/operatorRoutes.ts';
+import { createStallStore } from '../infra/subscribers/stalls.ts';
 import { runCli } from './runCli.ts';
 
 /**
@@ -52,6 +54,12 @@ await runCli(async () => {
     ...getReadRoutes(readSide.deps),
     ...getPaymentRoutes(createPaymentSagaDeps({ config, pool, writeSide, logger }), config, pool),
     ...createNotificationParts(config, pool, logger).routes(writeSide),
+    ...getOperatorRoutes({
+      db: pool,
+      projections: { status: () => Promise.resolve([]) },
+      stalls: createStallStore(pool),
+      writeSide,
+    }),
   ];
   const json = `${JSON.stringify(createOpenApiDocument(routes, API_INFO), null, 2)}\n`;
   const [file] = process.argv.slice(2);

@@ -27,6 +27,8 @@ import { createMemoryRateLimiter } from '../rateLimit/memoryRateLimiter.ts';
 import { createRedisRateLimiter } from '../rateLimit/rateLimiter.ts';
 import type { RedisKeys } from '../redisKeys.ts';
 import { combineReadiness } from './readiness.ts';
+import { getOperatorRoutes } from '../console/operatorRoutes.ts';
+import { createStallStore } from '../subscribers/stalls.ts';
 
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -100,6 +102,12 @@ export const startApi = async (
       ...getWriteRoutes(deps.writeSide),
       ...readRoutes,
       ...deps.extraRoutes,
+      ...getOperatorRoutes({
+        db: pool,
+        projections: deps.projections,
+        stalls: createStallStore(pool),
+        writeSide: deps.writeSide,
+      }),
     ],
     auth,
     idempotency,

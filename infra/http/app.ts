@@ -15,6 +15,7 @@ import { toExpressPath, type RouteModule } from '../../commands/shared/route.ts'
 import { assertSafeInput } from '../../commands/shared/inputGuard.ts';
 import { createRouteHandler } from './routeHandler.ts';
 import { createRequestTracing } from './requestTracing.ts';
+import { createConsoleRouter } from '../console/consoleStatic.ts';
 
 export type { RouteModule } from '../../commands/shared/route.ts';
 
@@ -35,6 +36,8 @@ export interface HttpAppDeps {
   readonly checkResponses?: boolean;
   /** Traces every request (a server span, `traceparent` in and out); absent → no spans. */
   readonly tracer?: Tracer | undefined;
+  /** Folder of the built web console served at `/console` (default `console/dist`). */
+  readonly consoleDir?: string;
 }
 
 /** The one error middleware: everything thrown anywhere becomes the seed-004 envelope. */
@@ -81,6 +84,7 @@ export const createHttpApp = (deps: HttpAppDeps): Express => {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  app.use('/console', createConsoleRouter(deps.consoleDir));
   const openApi = createOpenApiDocument(deps.routes, deps.openApiInfo ?? API_INFO);
   for (const path of ['/api/v1/openapi.json', '/openapi.json']) {
     app.get(path, (_req, res) => {

@@ -62,3 +62,5 @@ command -v psql >/dev/null 2>&1 || apt_install postgresql-client
 for tool in curl jq; do command -v "$tool" >/dev/null 2>&1 || { log "installing $tool"; apt_install "$tool"; }; done
 ensure_postgres
 ensure_redis
+# The console's browser tests drive Debian's Chromium (playwright-core never downloads a browser).
+[ -x /usr/bin/chromium ] || { log "installing Chromium"; apt_install chromium; }
