@@ -430,4 +430,26 @@ describe('Guest personal data: recorded sealed, read by role, erased by crypto-s
       expect(logs, `logs: ${secret}`).to.not.include(secret);
     }
   });
+
+  it('keeps personal data, even sealed, out of every read model and the analytics schema', async () => {
+    const [requested] = await app.store.readStream(reservationStream(ids[0]!));
+    const sealed = (requested?.data as { personalData: SealedPersonalData }).personalData;
+    const { rows: tables } = await app.db.pool.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+        WHERE table_schema IN ($1::text, $1::text || '_analytics')
+          AND table_name NOT IN ('events', 'pii_guest_keys')`,
+      [app.db.schema],
+    );
+    expect(tables.map((t) => t.name)).to.include.members(['bookings_v1']);
+    expect(tables.some((t) => t.schema.endsWith('_analytics'))).to.equal(true);
+    for (const table of tables) {
+      const { rows } = await app.db.pool.query<{ row: string }>(
+        `SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`,
+      );
+      const text = rows.map((r) => r.row).join('\n');
+      for (const secret of [NAME, EMAIL, PHONE, REQUEST, sealed.ciphertext.slice(0, 24)]) {
+        expect(text, `${table.schema}.${table.name}`).to.not.include(secret);
+      }
+    }
+  });
 });
