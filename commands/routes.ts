@@ -15,6 +15,7 @@ import { getChangeResourceRoute, getPutPricingRulesRoute } from './changingResou
 import { getRetireResourceRoute } from './retiringResource/route.ts';
 import { getManageSlotsRoutes } from './managingSlots/route.ts';
 import { getImportBusyTimeRoute } from './importingBusyTime/route.ts';
+import { getErasingPersonalDataRoute } from './erasingPersonalData/route.ts';
 import type { WriteSide } from './shared/writeSide.ts';
 
 /**
@@ -40,6 +41,7 @@ export const getWriteRoutes = (writeSide: WriteSide): RouteModule[] => {
     getRetireResourceRoute(writeSide),
     ...getManageSlotsRoutes(writeSide),
     getImportBusyTimeRoute(writeSide),
+    getErasingPersonalDataRoute(writeSide),
     // ── end of write route factories ──
   ];
 };

@@ -26,6 +26,7 @@ export const getReadRoutes = (deps: ReadSideDeps): RouteModule[] => {
       liveTable: (base) => deps.liveTable(base),
       waitForPosition: (name, position, timeoutMs) =>
         deps.positions.waitForPosition(name, position, timeoutMs),
+      guestDirectory: deps.guestDirectory,
     }),
     ...getInventoryReadRoutes(deps, context),
     ...getCatalogueRoutes({

@@ -5,7 +5,8 @@ import { amountOwed, type Reservation } from '../../domain/reservation/state.ts'
 import { paymentStream } from '../../domain/shared/streams.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { loadStream } from '../shared/commandHandler.ts';
-import { loadAccessibleReservation } from '../shared/reservationAccess.ts';
+import { loadAccessibleReservation, ownershipOf } from '../shared/reservationAccess.ts';
+import { personalDataFieldFor } from '../shared/personalDataRead.ts';
 import { toReservationBody } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
 
@@ -51,10 +52,19 @@ export const getReservation = async (
     reservationId,
     'read',
   );
-  const saga = await loadStream(writeSide, paymentStream(reservationId), sagaDecider);
+  const [saga, personal] = await Promise.all([
+    loadStream(writeSide, paymentStream(reservationId), sagaDecider),
+    personalDataFieldFor(
+      writeSide.guestDirectory,
+      principal,
+      ownershipOf(reservation),
+      reservationId,
+    ),
+  ]);
   return {
     ...toDetailBody(reservation, paymentStateOf(saga.state)),
     paymentSummary: paymentSummaryOf(saga.state, amountOwed(reservation)),
+    ...personal,
   };
 };
 

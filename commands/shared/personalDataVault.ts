@@ -27,6 +27,8 @@ export interface PersonalDataVault {
 
 export interface GuestErasure {
   readonly guestId: string;
+  /** A UUID derived from the guest and the keys destroyed: the event id that records this erasure, so a retry appends nothing new. */
+  readonly erasureId: string;
   /** Every key of this guest that is destroyed (this call's and earlier ones). */
   readonly keyIds: readonly string[];
   /** Keys this call destroyed; empty when it only repeated an earlier erasure. */

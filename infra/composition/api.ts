@@ -85,7 +85,10 @@ export const startApi = async (
     surgeEnabled: config.SURGE_ENABLED,
   });
   readSide.start();
-  const readRoutes = getReadRoutes(readSide.deps);
+  const readRoutes = getReadRoutes({
+    ...readSide.deps,
+    guestDirectory: deps.writeSide.guestDirectory,
+  });
   const limits = {
     perPrincipal: { limit: config.RATE_LIMIT_PER_PRINCIPAL, windowSeconds: 60 },
     perIp: { limit: config.RATE_LIMIT_PER_IP, windowSeconds: 60 },

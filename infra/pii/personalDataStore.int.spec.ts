@@ -86,8 +86,12 @@ describe('PII store: sealing, opening and erasing guest personal data (PostgreSQ
     expect(await pii.directory.personalDataOf(randomUUID())).to.deep.equal({ status: 'none' });
 
     const erased = await pii.vault.erase(guestId, new Date('2026-12-02T10:00:00.000Z'));
+    expect(erased.erasureId).to.match(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(erased).to.deep.equal({
       guestId,
+      erasureId: erased.erasureId,
       keyIds: [s1.keyId],
       newlyErased: [s1.keyId],
       erasedAt: '2026-12-02T10:00:00.000Z',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GuestDirectory } from '../../commands/shared/guestDirectory.ts';
 import type { EventStore } from '../../commands/shared/eventStore.ts';
 import type { PersonalDataVault } from '../../commands/shared/personalDataVault.ts';
@@ -11,6 +12,15 @@ import type { Queryable } from '../postgres/pool.ts';
 import { openBytes, personalDataAad, sealBytes } from './envelope.ts';
 import { createGuestKeyStore, type GuestKeyStore } from './guestKeyStore.ts';
 import type { PiiMasterKey } from './masterKey.ts';
+
+/** A name-based UUID (version 8 layout) of the guest and its destroyed keys. */
+const erasureIdOf = (guestId: string, keyIds: readonly string[]): string => {
+  const hex = createHash('sha256')
+    .update(`booking-ledger/pii-erasure/v1/${guestId}/${[...keyIds].sort().join(',')}`)
+    .digest('hex');
+  const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 /** Opens one sealed part with an unwrapped data key; throws when the key does not fit. */
 export const openSealed = (
@@ -68,7 +78,10 @@ export const createPersonalDataStore = (deps: {
         ciphertext: sealed.ciphertext.toString('base64'),
       };
     },
-    erase: async (guestId, now) => ({ guestId, ...(await keys.erase(guestId, now)) }),
+    erase: async (guestId, now) => {
+      const erased = await keys.erase(guestId, now);
+      return { guestId, erasureId: erasureIdOf(guestId, erased.keyIds), ...erased };
+    },
   };
 
   const directory: GuestDirectory = {

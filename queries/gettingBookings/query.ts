@@ -1,3 +1,4 @@
+import type { GuestDirectory } from '../../commands/shared/guestDirectory.ts';
 import type { Sql } from '../../projections/shared/projection.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface BookingReadDeps {
     position: string,
     timeoutMs: number,
   ): Promise<{ readonly reached: boolean; readonly position: string | undefined }>;
+  /** Opens one booking's personal data for those allowed to see it; absent → none shown. */
+  readonly guestDirectory?: GuestDirectory | undefined;
 }
 
 export interface BookingView {

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../domain/shared/errors.ts';
 import { canAccess, type Principal } from '../../domain/access/principal.ts';
 import { positionSchema } from '../../commands/shared/httpSchemas.ts';
 import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
+import { personalDataFieldFor } from '../../commands/shared/personalDataRead.ts';
 import { findBookings, type BookingKey, type BookingReadDeps, type BookingView } from './query.ts';
 
 /** How long a read waits for the projection to reach `X-Min-Position`, ms. */
@@ -71,7 +72,17 @@ const getOne = (deps: BookingReadDeps, path: string, key: BookingKey, summary: s
           stale: read.stale,
         });
       }
-      return { status: 200, headers: read.headers, body: { ...booking, stale: read.stale } };
+      const personal = await personalDataFieldFor(
+        deps.guestDirectory,
+        principal,
+        ownerOf(booking),
+        booking.reservationId,
+      );
+      return {
+        status: 200,
+        headers: read.headers,
+        body: { ...booking, ...personal, stale: read.stale },
+      };
     },
   });
 

@@ -1,3 +1,4 @@
+import type { GuestDirectory } from '../../commands/shared/guestDirectory.ts';
 import type { CalendarState } from '../../domain/calendar/state.ts';
 import type { Sql } from '../../projections/shared/projection.ts';
 
@@ -63,4 +64,6 @@ export interface ReadSideDeps {
   readonly surgeEnabled?: boolean;
   /** How long resource configurations and calendars are reused between requests, ms. Default 1000; 0 turns it off. */
   readonly catalogCacheMs?: number;
+  /** The PII store's reader: one booking's read shows its personal data to those allowed; absent → none shown. */
+  readonly guestDirectory?: GuestDirectory | undefined;
 }
