@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { instantMillis } from '../reservation/ttl.ts';
+import { isLocalDate, isZone, localDateOf } from '../shared/time.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { allocate, roundHalfUp } from '../shared/money.ts';
 import { assertComputedAmount, sumWithinCeiling } from '../shared/moneyLimits.ts';
@@ -52,7 +53,7 @@ const resolvePromo = (
 
 const slotDate = (slotKey: string): string => {
   const date = slotKey.slice(0, 10);
-  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) {
+  if (!isLocalDate(date)) {
     throw new ValidationError(
       `Slot keys start with a local date, e.g. 2026-12-24 or 2026-12-24T09:00 (got "${slotKey}").`,
     );
@@ -91,9 +92,14 @@ export const quote = (
   }
   if (!Number.isSafeInteger(quantity) || quantity < 1)
     throw new ValidationError(`quantity must be a positive whole number (got ${quantity}).`);
-  const now = DateTime.fromISO(context.now, { setZone: true });
-  const bookingDate = now.setZone(resource.timeZone).toISODate();
-  if (!now.isValid || bookingDate === null) {
+  let bookingDate: string | null = null;
+  try {
+    if (isZone(resource.timeZone))
+      bookingDate = localDateOf(instantMillis(context.now), resource.timeZone);
+  } catch {
+    bookingDate = null;
+  }
+  if (bookingDate === null) {
     throw new ValidationError(
       `now must be an ISO instant and timeZone an IANA zone (got "${context.now}", "${resource.timeZone}").`,
     );
