@@ -8,6 +8,7 @@ import { reservationDecider } from '../reservation/decider.ts';
 import type { Guest } from '../reservation/eventParts.ts';
 import type { Reservation, ReservationState } from '../reservation/state.ts';
 import type { ResourceConfig } from '../resource/schema.ts';
+import { IllegalStateError } from '../shared/errors.ts';
 import { reservationStream, type SlotKey } from '../shared/streams.ts';
 import { toIsoInstant, type EpochMillis } from '../shared/time.ts';
 import { assertAvailable } from './assertAvailable.ts';
@@ -28,6 +29,15 @@ export interface HoldRequest {
   /** The platform's surge switch (config SURGE_ENABLED). */
   readonly surgeEnabled: boolean;
 }
+
+/** A just-requested reservation runs on a TTL; one without a deadline is a bug in the decider. */
+const holdDeadlineOf = (reservation: Reservation): string => {
+  if (reservation.expiresAt === null)
+    throw new IllegalStateError(
+      `Reservation ${reservation.reservationId} was requested without a hold deadline.`,
+    );
+  return reservation.expiresAt;
+};
 
 /** What a hold must load for a period: its slots and, for timed resources, their buffer neighbours. */
 export const holdSlotKeys = (
@@ -114,7 +124,7 @@ export const planHold = (
     reservationId,
     quantity,
     // The slot holds end with the reservation's own deadline, so both expire together.
-    expiresAt: reservation.expiresAt ?? nowIso,
+    expiresAt: holdDeadlineOf(reservation),
     now: nowIso,
   };
   return bookingPlan(
