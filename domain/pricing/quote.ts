@@ -1,6 +1,6 @@
-import { instantMillis } from '../reservation/ttl.ts';
-import { isLocalDate, isZone, localDateOf } from '../shared/time.ts';
+import { DateTime } from 'luxon';
 import { ValidationError } from '../shared/errors.ts';
+import { isLocalDate } from '../shared/time.ts';
 import { allocate, roundHalfUp } from '../shared/money.ts';
 import { assertComputedAmount, sumWithinCeiling } from '../shared/moneyLimits.ts';
 import type { PricingRules, PromoCode, TaxJurisdiction } from './rules.ts';
@@ -92,14 +92,9 @@ export const quote = (
   }
   if (!Number.isSafeInteger(quantity) || quantity < 1)
     throw new ValidationError(`quantity must be a positive whole number (got ${quantity}).`);
-  let bookingDate: string | null = null;
-  try {
-    if (isZone(resource.timeZone))
-      bookingDate = localDateOf(instantMillis(context.now), resource.timeZone);
-  } catch {
-    bookingDate = null;
-  }
-  if (bookingDate === null) {
+  const now = DateTime.fromISO(context.now, { setZone: true });
+  const bookingDate = now.setZone(resource.timeZone).toISODate();
+  if (!now.isValid || bookingDate === null) {
     throw new ValidationError(
       `now must be an ISO instant and timeZone an IANA zone (got "${context.now}", "${resource.timeZone}").`,
     );
