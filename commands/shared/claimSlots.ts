@@ -53,6 +53,12 @@ export interface PreparedSlotWrite<R> {
   readonly result: R;
   /** Facts decided with the plan that go into every event's metadata (a refund computation, say). */
   readonly metadata?: Record<string, unknown>;
+  /**
+   * The slot streams' events already decided against `slots` (a domain
+   * booking plan's `slotWrites`): the atomic path appends them as they are
+   * instead of deciding the steps a second time.
+   */
+  readonly decided?: readonly AggregateWrite[];
 }
 
 export interface SlotWriteOutcome<R> {
@@ -134,12 +140,19 @@ const appendPrepared = async <R>(
 ): Promise<SlotWriteOutcome<R>> => {
   const metadata = { ...baseMetadata, ...prepared.metadata };
   const appends: StreamAppend[] = [];
-  for (const [stream, events] of decideAll(prepared)) {
-    if (events.length === 0) continue;
-    appends.push({
+  const decided =
+    prepared.decided ??
+    [...decideAll(prepared)].map(([stream, events]) => ({
       stream,
       expectedRevision: expectedRevisionOf(prepared.slots.get(stream)?.revision),
-      events: toEventsToAppend(deps.codec, deps.ids, events, metadata),
+      events,
+    }));
+  for (const write of decided) {
+    if (write.events.length === 0) continue;
+    appends.push({
+      stream: write.stream,
+      expectedRevision: write.expectedRevision,
+      events: toEventsToAppend(deps.codec, deps.ids, write.events, metadata),
     });
   }
   for (const write of prepared.plan.aggregates) {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../shared/errors.ts';
+import { isLocalDate } from '../shared/time.ts';
 import { allocate, roundHalfUp } from '../shared/money.ts';
 import { assertComputedAmount, sumWithinCeiling } from '../shared/moneyLimits.ts';
 import type { PricingRules, PromoCode, TaxJurisdiction } from './rules.ts';
@@ -52,7 +53,7 @@ const resolvePromo = (
 
 const slotDate = (slotKey: string): string => {
   const date = slotKey.slice(0, 10);
-  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) {
+  if (!isLocalDate(date)) {
     throw new ValidationError(
       `Slot keys start with a local date, e.g. 2026-12-24 or 2026-12-24T09:00 (got "${slotKey}").`,
     );

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { daysBetween, dayOfWeek, WEEKDAYS } from '../shared/time.ts';
 import { roundHalfUp } from '../shared/money.ts';
 import type { PricingRules } from './rules.ts';
 import type { PriceFactor } from './quoteSchema.ts';
@@ -65,7 +65,8 @@ export const unitLine = (input: UnitLineInput): { amount: number; factors: Price
   });
 
   const season = rules.seasons.find((s) => s.from <= date && date <= s.to);
-  const weekday = DateTime.fromISO(date, { zone: 'utc' }).weekday;
+  // ISO weekday, 1 = Monday … 7 = Sunday.
+  const weekday = WEEKDAYS.indexOf(dayOfWeek(date)) + 1;
   const dow = rules.dayOfWeek.find((d) => d.days.includes(weekday));
   const occupancy = demand.occupancyBasisPoints[input.slotKey] ?? 0;
   const tier = highest(
@@ -73,12 +74,7 @@ export const unitLine = (input: UnitLineInput): { amount: number; factors: Price
     (t) => t.minOccupancyBasisPoints <= occupancy,
     (t) => t.minOccupancyBasisPoints,
   );
-  const leadDays = Math.round(
-    DateTime.fromISO(date, { zone: 'utc' }).diff(
-      DateTime.fromISO(input.bookingDate, { zone: 'utc' }),
-      'days',
-    ).days,
-  );
+  const leadDays = daysBetween(input.bookingDate, date);
   const lead = highest(
     rules.leadTimeTiers,
     (t) => t.minDaysBefore <= leadDays,

@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { isLocalDate, toIsoInstant } from '../shared/time.ts';
+import { instantMillis } from './ttl.ts';
 import { ValidationError } from '../shared/errors.ts';
 
 /**
@@ -25,8 +26,13 @@ export const makeBookingReference = (now: string, entropy: Uint8Array): string =
       `A booking reference needs at least ${BOOKING_REFERENCE_ENTROPY_BYTES} bytes of entropy (got ${entropy.length}).`,
     );
   }
-  const date = DateTime.fromISO(now, { setZone: true });
-  if (!date.isValid) {
+  let millis: number | undefined;
+  try {
+    millis = instantMillis(now);
+  } catch {
+    millis = undefined;
+  }
+  if (millis === undefined) {
     throw new ValidationError(
       `now must be an ISO 8601 instant, e.g. 2026-12-24T09:00:00Z (got "${now}").`,
     );
@@ -39,7 +45,7 @@ export const makeBookingReference = (now: string, entropy: Uint8Array): string =
     suffix = BOOKING_REFERENCE_ALPHABET.charAt(Number(value % base)) + suffix;
     value /= base;
   }
-  return `BR-${date.toUTC().toFormat('yyyyMMdd')}-${suffix}`;
+  return `BR-${toIsoInstant(millis).slice(0, 10).replaceAll('-', '')}-${suffix}`;
 };
 
 /** Shape and calendar check; case-sensitive because references are always issued upper-case. */
@@ -47,7 +53,7 @@ export const isBookingReference = (candidate: string): boolean => {
   const match = PATTERN.exec(candidate);
   if (match === null) return false;
   const digits = match[1] ?? '';
-  return DateTime.fromFormat(digits, 'yyyyMMdd', { zone: 'utc' }).isValid;
+  return isLocalDate(`${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`);
 };
 
 export const assertBookingReference = (candidate: string): string => {

@@ -6,7 +6,7 @@ import { assertBeforeDeadline, assertGuard, assertNonEmpty, assertTransition } f
 import type { ReservationState } from './state.ts';
 import { amountOwed } from './state.ts';
 import type { TtlPolicy } from './ttl.ts';
-import { expiresAtFor, isDue, parseInstant, toUtcIso } from './ttl.ts';
+import { expiresAtFor, isDue, normalizeInstant } from './ttl.ts';
 
 /**
  * decide(command, state): legality from THE transition table, then guards,
@@ -19,7 +19,7 @@ export const decideReservation = (
   policy: TtlPolicy,
 ): ReservationEvent[] => {
   const transition = assertTransition(state, command);
-  const now = toUtcIso(parseInstant(command.now));
+  const now = normalizeInstant(command.now);
   const c = { ...command, now };
   if (state.status === 'NONE') {
     if (c.type !== 'RequestReservation')

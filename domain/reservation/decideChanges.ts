@@ -7,7 +7,7 @@ import { assertPeriod, assertQuantity, assertSlots } from './guards.ts';
 import type { Reservation } from './state.ts';
 import { amountOwed } from './state.ts';
 import type { TtlPolicy } from './ttl.ts';
-import { expiresAtFor, parseInstant } from './ttl.ts';
+import { expiresAtFor, instantMillis } from './ttl.ts';
 
 /** The decisions that create a reservation or change what it books (the rest are one-line transitions in decide.ts). */
 const assertCurrency = (quote: Quote, expected: string): void => {
@@ -97,7 +97,7 @@ export const extend = (state: Reservation, c: Extend): ReservationEvent[] => {
       `An extension adds new slots only; ${overlap.join(', ')} already belong to the reservation.`,
     );
   }
-  if (parseInstant(c.endsAt, 'endsAt') <= parseInstant(state.endsAt, 'endsAt')) {
+  if (instantMillis(c.endsAt, 'endsAt') <= instantMillis(state.endsAt, 'endsAt')) {
     throw new ValidationError(
       `An extension must end after the current end (got ${c.endsAt}, current ${state.endsAt}).`,
     );

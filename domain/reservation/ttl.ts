@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../shared/errors.ts';
+import { plainInstantMillis, toIsoInstant } from '../shared/time.ts';
 
 /**
  * Staged TTLs of seed 004 ("Reservation / Hold Semantics") and seed 003.
@@ -56,12 +57,23 @@ export const parseInstant = (iso: string, field = 'now'): DateTime => {
   return parsed;
 };
 
-/** The deadline of `stage` reached at `now`, as a UTC ISO instant. */
+/**
+ * An instant as epoch milliseconds: the plain shape (`…T09:00:00.000Z`,
+ * `+02:00`) by arithmetic, anything else through luxon as before.
+ */
+export const instantMillis = (iso: string, field = 'now'): number =>
+  plainInstantMillis(iso) ?? parseInstant(iso, field).toMillis();
+
+/** An instant normalized to `YYYY-MM-DDTHH:mm:ss.SSSZ` (see `toUtcIso`), without a luxon DateTime. */
+export const normalizeInstant = (iso: string, field = 'now'): string =>
+  toIsoInstant(instantMillis(iso, field));
+
+/** The deadline of `stage` reached at `now`, as a UTC ISO instant (plain arithmetic on milliseconds). */
 export const expiresAtFor = (
   now: string,
   stage: TtlStage,
   policy: TtlPolicy = DEFAULT_TTL_POLICY,
-): string => toUtcIso(parseInstant(now).plus({ minutes: minutesFor(policy, stage) }));
+): string => toIsoInstant(instantMillis(now) + minutesFor(policy, stage) * 60_000);
 
 /** Normalizes a valid instant to `YYYY-MM-DDTHH:mm:ss.SSSZ` so events compare as strings. */
 export const toUtcIso = (instant: DateTime): string => {
@@ -75,4 +87,4 @@ export const toUtcIso = (instant: DateTime): string => {
 
 /** True once `now` has reached the deadline: a deadline is exclusive, like a hold's `expiresAt ≤ now`. */
 export const isDue = (expiresAt: string, now: string): boolean =>
-  parseInstant(now).toMillis() >= parseInstant(expiresAt, 'expiresAt').toMillis();
+  instantMillis(now) >= instantMillis(expiresAt, 'expiresAt');

@@ -39,9 +39,32 @@ export const isZone = (zone: string): boolean => {
   return valid;
 };
 
-/** The zone's UTC offset in minutes at an instant. */
-export const offsetMinutesAt = (millis: EpochMillis, zone: string): number =>
-  IANAZone.create(assertZone(zone)).offset(millis);
+const HOUR_MS = 3_600_000;
+/** Per zone, the UTC offset (minutes) of each hour with no offset change inside it. */
+const offsetsByHour = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS = 200_000;
+
+/**
+ * The zone's UTC offset in minutes at an instant. Intl (through luxon) answers
+ * in microseconds, so offsets are precomputed per zone and hour: an hour whose
+ * first and last millisecond have the same offset has it throughout (zones
+ * change offset at most once in any hour); an hour with a change in it is
+ * asked exactly, every time.
+ */
+export const offsetMinutesAt = (millis: EpochMillis, zone: string): number => {
+  if (zone === 'UTC') return 0;
+  let hours = offsetsByHour.get(zone);
+  if (hours === undefined) offsetsByHour.set(assertZone(zone), (hours = new Map<number, number>()));
+  const hour = Math.floor(millis / HOUR_MS);
+  const cached = hours.get(hour);
+  if (cached !== undefined) return cached;
+  const iana = IANAZone.create(zone);
+  const first = iana.offset(hour * HOUR_MS);
+  if (first !== iana.offset(hour * HOUR_MS + HOUR_MS - 1)) return iana.offset(millis);
+  if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+  hours.set(hour, first);
+  return first;
+};
 
 export const assertZone = (zone: string): string => {
   if (!isZone(zone)) {
@@ -52,18 +75,69 @@ export const assertZone = (zone: string): string => {
   return zone;
 };
 
-const parseDate = (date: LocalDate): DateTime => {
-  const parsed = LOCAL_DATE.test(date) ? DateTime.fromISO(date, { zone: 'UTC' }) : undefined;
-  if (!parsed?.isValid) {
-    throw new ValidationError(`Expected a calendar date as YYYY-MM-DD (got "${date}").`);
-  }
-  return parsed;
+/*
+ * Calendar arithmetic on local dates is plain integer arithmetic on days
+ * since 1970-01-01 (proleptic Gregorian, H. Hinnant's civil-date algorithms),
+ * not a luxon DateTime per call: a hold parses its dates several times.
+ */
+const DAY_MS = 86_400_000;
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (y: number, m: number): number =>
+  m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+
+const daysFromCivil = (y: number, m: number, d: number): number => {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 };
 
-export const isLocalDate = (date: string): boolean =>
-  LOCAL_DATE.test(date) && DateTime.fromISO(date, { zone: 'UTC' }).isValid;
+const civilFromDays = (days: number): { y: number; m: number; d: number } => {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+};
 
-export const assertLocalDate = (date: string): LocalDate => (parseDate(date), date);
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Days since 1970-01-01 of a valid `YYYY-MM-DD`, else undefined. */
+const epochDayOf = (date: string): number | undefined => {
+  if (!LOCAL_DATE.test(date)) return undefined;
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
+  return daysFromCivil(y, m, d);
+};
+
+/** `YYYY-MM-DD` of a day number; years past 9999 as luxon writes them (`+010000-…`). */
+const formatEpochDay = (days: number): LocalDate => {
+  const { y, m, d } = civilFromDays(days);
+  if (y >= 0 && y <= 9999) return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+  return DateTime.fromMillis(days * DAY_MS, { zone: 'UTC' }).toISODate() ?? '';
+};
+
+const parseEpochDay = (date: LocalDate): number => {
+  const days = epochDayOf(date);
+  if (days === undefined) {
+    throw new ValidationError(`Expected a calendar date as YYYY-MM-DD (got "${date}").`);
+  }
+  return days;
+};
+
+export const isLocalDate = (date: string): boolean => epochDayOf(date) !== undefined;
+
+export const assertLocalDate = (date: string): LocalDate => (parseEpochDay(date), date);
 
 export const isLocalTime = (time: string): boolean => LOCAL_TIME.test(time) || time === '24:00';
 
@@ -82,11 +156,11 @@ export const formatMinutesOfDay = (minutes: number): LocalTime =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 export const addDays = (date: LocalDate, days: number): LocalDate =>
-  parseDate(date).plus({ days }).toISODate() ?? date;
+  formatEpochDay(parseEpochDay(date) + Math.trunc(days));
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: LocalDate, to: LocalDate): number =>
-  Math.round(parseDate(to).diff(parseDate(from), 'days').days);
+  parseEpochDay(to) - parseEpochDay(from);
 
 /** Nights of a stay `[checkIn, checkOut)`; checkOut must be after checkIn. */
 export const nightsBetween = (checkIn: LocalDate, checkOut: LocalDate): number => {
@@ -119,12 +193,13 @@ export const assertEnumerableDays = (days: number, from: LocalDate, to: LocalDat
 export const nightsOf = (checkIn: LocalDate, checkOut: LocalDate): LocalDate[] => {
   const nights = nightsBetween(checkIn, checkOut);
   assertEnumerableDays(nights, checkIn, checkOut);
-  const first = parseDate(checkIn);
-  return Array.from({ length: nights }, (_, i) => first.plus({ days: i }).toISODate() ?? checkIn);
+  const first = parseEpochDay(checkIn);
+  return Array.from({ length: nights }, (_, i) => formatEpochDay(first + i));
 };
 
 export const dayOfWeek = (date: LocalDate): Weekday => {
-  const weekday = WEEKDAYS[parseDate(date).weekday - 1];
+  // 1970-01-01 was a Thursday.
+  const weekday = WEEKDAYS[(((parseEpochDay(date) + 3) % 7) + 7) % 7];
   if (weekday === undefined) throw new ValidationError(`No weekday for ${date}.`);
   return weekday;
 };
@@ -132,7 +207,30 @@ export const dayOfWeek = (date: LocalDate): Weekday => {
 export const compareLocal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Parses an ISO 8601 instant that names its offset (`Z` or `+02:00`). */
+/** The common shape, `2026-12-24T09:00:00.000Z` or with `+02:00`; anything else goes through luxon. */
+const PLAIN_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/** Arithmetic for the plain shape with every field in range; undefined sends it to luxon. */
+export const plainInstantMillis = (iso: string): EpochMillis | undefined => {
+  const match = PLAIN_INSTANT.exec(iso);
+  if (match === null) return undefined;
+  const [, y, mo, d, h, mi, sec, frac, sign, oh, om] = match;
+  const days = epochDayOf(`${y}-${mo}-${d}`);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = sec === undefined ? 0 : Number(sec);
+  if (days === undefined || hour > 23 || minute > 59 || second > 59) return undefined;
+  const offset = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  if (sign !== undefined && (Number(oh) > 23 || Number(om) > 59)) return undefined;
+  // luxon's rule for fractions: the first three digits, truncated.
+  const millis = frac === undefined ? 0 : Math.floor(parseFloat(`0.${frac}`) * 1000);
+  return days * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+};
+
 export const toEpochMillis = (iso: string): EpochMillis => {
+  const plain = plainInstantMillis(iso);
+  if (plain !== undefined) return plain;
   const parsed = /(Z|[+-]\d{2}:?\d{2})$/.test(iso)
     ? DateTime.fromISO(iso, { setZone: true })
     : undefined;
@@ -144,8 +242,14 @@ export const toEpochMillis = (iso: string): EpochMillis => {
   return parsed.toMillis();
 };
 
+/** Years 0000–9999: what `Date#toISOString` writes, the same as luxon's UTC `toISO()`. */
+const ISO_SAFE_FROM = -62_167_219_200_000;
+const ISO_SAFE_TO = 253_402_300_799_999;
+
 export const toIsoInstant = (millis: EpochMillis): string =>
-  DateTime.fromMillis(millis, { zone: 'UTC' }).toISO() ?? '';
+  Number.isInteger(millis) && millis >= ISO_SAFE_FROM && millis <= ISO_SAFE_TO
+    ? new Date(millis).toISOString()
+    : (DateTime.fromMillis(millis, { zone: 'UTC' }).toISO() ?? '');
 
 /**
  * A local date-time in a zone → the instant, DST-safe with the usual
@@ -153,14 +257,18 @@ export const toIsoInstant = (millis: EpochMillis): string =>
  * gap (02:30 → 03:30); a time repeated by fall-back means its first occurrence.
  */
 export const localToEpochMillis = (date: LocalDate, minutes: number, zone: string): EpochMillis => {
-  const midnight = parseDate(date);
-  const wall = midnight.plus({ minutes });
-  const local = DateTime.fromObject(
-    { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute },
-    { zone: assertZone(zone) },
+  assertZone(zone);
+  // The wall clock as if it were UTC, to the whole minute.
+  const wall =
+    Math.floor((parseEpochDay(date) * DAY_MS + minutes * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  // The offsets a day either side (a zone changes offset at most once in between).
+  const before = offsetMinutesAt(wall - DAY_MS, zone) * MINUTE_MS;
+  const after = offsetMinutesAt(wall + DAY_MS, zone) * MINUTE_MS;
+  const valid = [wall - before, wall - after].filter(
+    (t) => t + offsetMinutesAt(t, zone) * MINUTE_MS === wall,
   );
-  const candidates = local.getPossibleOffsets().map((d) => d.toMillis());
-  return candidates.length > 0 ? Math.min(...candidates) : local.toMillis();
+  // Repeated (fall-back): the first occurrence; skipped (spring-forward): forward by the gap.
+  return valid.length > 0 ? Math.min(...valid) : wall - before;
 };
 
 export const localDateTimeToEpochMillis = (dateTime: LocalDateTime, zone: string): EpochMillis => {
@@ -173,11 +281,13 @@ export const epochMillisToLocal = (
   millis: EpochMillis,
   zone: string,
 ): { date: LocalDate; time: LocalTime; dateTime: LocalDateTime; offsetMinutes: number } => {
-  const local = DateTime.fromMillis(millis, { zone: assertZone(zone) });
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  const date = `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`;
-  const time = `${pad(local.hour)}:${pad(local.minute)}`;
-  return { date, time, dateTime: `${date}T${time}`, offsetMinutes: local.offset };
+  const offsetMinutes = offsetMinutesAt(millis, zone);
+  const wall = Math.floor(millis / MINUTE_MS) * MINUTE_MS + offsetMinutes * MINUTE_MS;
+  const days = Math.floor(wall / DAY_MS);
+  const minuteOfDay = Math.round((wall - days * DAY_MS) / MINUTE_MS);
+  const date = formatEpochDay(days);
+  const time = `${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`;
+  return { date, time, dateTime: `${date}T${time}`, offsetMinutes };
 };
 
 /** The local calendar date of an instant in a zone. */

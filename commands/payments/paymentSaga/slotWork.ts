@@ -7,7 +7,8 @@ import { resourceStream, slotStream } from '../../../domain/shared/streams.ts';
 import { addDays, toEpochMillis } from '../../../domain/shared/time.ts';
 import { isActiveHold } from '../../../domain/slot/state.ts';
 import { slotDecider } from '../../../domain/slot/slotDecider.ts';
-import { assertAvailable } from '../../shared/assertAvailable.ts';
+import { assertAvailable } from '../../../domain/booking/assertAvailable.ts';
+import { usageOfLoaded } from '../../../domain/booking/loaded.ts';
 import { handleCommand, loadStream } from '../../shared/commandHandler.ts';
 import { resolveHoldPeriod, type HoldPeriod } from '../../../domain/booking/holdPeriod.ts';
 import { loadSlots } from '../../shared/loadSlots.ts';
@@ -66,8 +67,8 @@ export const revalidateSlots = async (
       period,
       quantity: reservation.quantity,
       now: nowMs,
-      slots,
-      forReservationId: reservation.reservationId,
+      usage: usageOfLoaded(slots, reservation.reservationId),
+      calendars: [],
     });
     return { outcome: 'passed' };
   } catch (error) {

@@ -1,10 +1,11 @@
-import { quote } from '../../domain/pricing/quote.ts';
-import type { Quote } from '../../domain/pricing/quoteSchema.ts';
-import type { GuestTaxStatus } from '../../domain/pricing/tax/guestTaxStatus.ts';
-import type { ResourceConfig } from '../../domain/resource/schema.ts';
-import { slotStream, type SlotKey } from '../../domain/shared/streams.ts';
-import { activeHeldQuantity, bookedQuantity, capacityOf } from '../../domain/slot/state.ts';
-import type { LoadedSlots } from './loadSlots.ts';
+import { quote } from '../pricing/quote.ts';
+import type { Quote } from '../pricing/quoteSchema.ts';
+import type { GuestTaxStatus } from '../pricing/tax/guestTaxStatus.ts';
+import type { ResourceConfig } from '../resource/schema.ts';
+import { slotStream, type SlotKey } from '../shared/streams.ts';
+import type { EpochMillis } from '../shared/time.ts';
+import { activeHeldQuantity, bookedQuantity, capacityOf } from '../slot/state.ts';
+import type { LoadedSlots } from './loaded.ts';
 
 /** What the guest tells us that pricing needs (tax status, persons for city tax). */
 export interface GuestFacts {
@@ -18,8 +19,7 @@ export interface PriceRequest {
   readonly resourceId: string;
   readonly quantity: number;
   readonly slots: LoadedSlots;
-  /** ISO instant of quoting. */
-  readonly now: string;
+  readonly now: EpochMillis;
   readonly guest: GuestFacts;
   readonly promoCode: string | null;
   /** The platform's surge switch (config SURGE_ENABLED); off neutralises occupancy and pace. */
@@ -30,13 +30,12 @@ const FULL = 10_000;
 
 /** Occupancy of each slot in basis points of its capacity, from the loaded slot streams. */
 export const occupancyOf = (request: PriceRequest): Record<string, number> => {
-  const now = Date.parse(request.now);
   const occupancy: Record<string, number> = {};
   for (const slotKey of request.slotKeys) {
     const state = request.slots.get(slotStream(request.resourceId, slotKey))?.state;
     if (state === undefined) continue;
     const capacity = capacityOf(state, request.config.capacity);
-    const used = activeHeldQuantity(state, now) + bookedQuantity(state);
+    const used = activeHeldQuantity(state, request.now) + bookedQuantity(state);
     occupancy[slotKey] =
       capacity <= 0 ? FULL : Math.min(FULL, Math.round((used * FULL) / capacity));
   }
@@ -45,8 +44,8 @@ export const occupancyOf = (request: PriceRequest): Record<string, number> => {
 
 /**
  * Prices slots with the domain's `quote()`. The occupancy tier reads the slot
- * streams just loaded; the booking pace is neutral (×1.0) until a pace
- * forecast read model feeds it, and it still shows in the quote's factors.
+ * streams loaded for the decision; the booking pace is neutral (×1.0) until a
+ * pace forecast read model feeds it, and it still shows in the quote's factors.
  */
 export const priceSlots = (request: PriceRequest): Quote =>
   quote(
@@ -59,7 +58,7 @@ export const priceSlots = (request: PriceRequest): Quote =>
     request.slotKeys,
     request.quantity,
     {
-      now: request.now,
+      now: new Date(request.now).toISOString(),
       guest: request.guest.taxStatus,
       persons: request.guest.persons,
       promoCode: request.promoCode,
