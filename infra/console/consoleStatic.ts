@@ -7,12 +7,12 @@ import express, { type Request, type Response, type Router } from 'express';
  * Where `make setup` (vite build) puts the console: `console/dist` at the repository root,
  * two folders up from this file under tsx and three from the compiled `dist/infra/console/`.
  */
-const consoleDistCandidates = ['../../console/dist', '../../../console/dist'].map((path) =>
-  resolve(fileURLToPath(new URL(path, import.meta.url))),
-);
+const besideSources = resolve(fileURLToPath(new URL('../../console/dist', import.meta.url)));
+const besideCompiled = resolve(fileURLToPath(new URL('../../../console/dist', import.meta.url)));
 export const CONSOLE_DIST =
-  consoleDistCandidates.find((dir) => existsSync(join(dir, 'index.html'))) ??
-  (consoleDistCandidates[0] as string);
+  !existsSync(join(besideSources, 'index.html')) && existsSync(join(besideCompiled, 'index.html'))
+    ? besideCompiled
+    : besideSources;
 
 /**
  * Same origin, no inline script or style, no framing: the console talks only
