@@ -114,6 +114,26 @@ export const createReadSide = (options: ReadSideOptions) => {
       },
     },
     clock: options.clock,
+    versions: {
+      current: async () => {
+        const checkpoint = async (name: string) => {
+          const { version, checkpoint } = await monitor.checkpointOf(name);
+          return `${version ?? '-'}@${checkpoint ?? '-'}`;
+        };
+        const [resources, availability, hotAvailability, calendar] = await Promise.all([
+          checkpoint(resourcesProjection.name),
+          checkpoint(availabilityProjection.name),
+          redis ? checkpoint(availabilityRedisProjection.name).catch(() => 'down') : 'none',
+          pool.query<{ position: string }>(
+            `SELECT transaction_id::text || ':' || global_position::text AS position FROM events
+             WHERE category = 'calendar' ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+          ),
+        ]);
+        return [resources, availability, hotAvailability, calendar.rows[0]?.position ?? '-'].join(
+          '|',
+        );
+      },
+    },
     ...(options.surgeEnabled === undefined ? {} : { surgeEnabled: options.surgeEnabled }),
     ...(options.catalogCacheMs === undefined ? {} : { catalogCacheMs: options.catalogCacheMs }),
   };

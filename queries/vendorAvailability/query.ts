@@ -26,7 +26,21 @@ export interface VendorAvailabilityQuery {
   readonly quantity: number;
   readonly includeConfidence: boolean;
   readonly minPosition: string | undefined;
+  /** Bypass the catalog TTL cache (the answer cache read the stored versions first). */
+  readonly fresh?: boolean;
 }
+
+/** The earliest expiry after `now` of a hold counted in `usage` (ms): the answer changes then. */
+export const nextHoldExpiry = (
+  usage: Iterable<ReadonlyMap<string, SlotUsage>>,
+): number | undefined => {
+  let next: number | undefined;
+  for (const slots of usage)
+    for (const slot of slots.values())
+      for (const hold of slot.holds)
+        if (next === undefined || hold.expiresAt < next) next = hold.expiresAt;
+  return next;
+};
 
 const assertWindow = (from: number, to: number): void => {
   if (!(from < to))
@@ -88,7 +102,7 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
   const freshness: Freshness = await resolveFreshness(context.deps, query.minPosition, {
     slots: true,
   });
-  const fresh = freshness.asked;
+  const fresh = freshness.asked || query.fresh === true;
   const resources = timedResourcesOf(await context.resourcesOfVendor(query.vendorId, fresh), query);
   const now = context.deps.clock.now().getTime();
   // One usage read for every resource (one Redis pipeline or one SQL query), over the union of their dates.
@@ -127,6 +141,7 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
   const computedAt = toIsoInstant(now);
   return {
     freshness,
+    nextExpiry: nextHoldExpiry(usage.usage.values()),
     body: {
       vendorId: query.vendorId,
       startTime: toIsoInstant(from),
