@@ -101,4 +101,44 @@ describe('HTTP caching of vendor availability (ETag, 304, answer cache keyed by 
     expect(refused.status).to.equal(403);
     expect(refused.headers.get('etag')).to.equal(null);
   });
+
+  it('inventory: principals that see different things never share an answer; equal ones share the validator', async () => {
+    const vendorKey = async (owner: string) => {
+      const created = await request(
+        app.expressUrl,
+        'POST',
+        '/api/v1/admin/api-keys',
+        app.adminKey,
+        {
+          role: 'vendor',
+          vendorId: owner,
+          label: `vendor ${owner}`,
+        },
+      );
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      return String(created.body['apiKey']);
+    };
+    const inventory = (key: string, headers: Record<string, string> = {}) =>
+      request(
+        app.expressUrl,
+        'GET',
+        `/api/v1/inventory/query?sku=${resourceId}&dates=2026-12-03`,
+        key,
+        undefined,
+        headers,
+      );
+    const owner = await inventory(await vendorKey(vendorId));
+    expect(owner.status).to.equal(200);
+    const etag = String(owner.headers.get('etag'));
+    const stranger = await inventory(await vendorKey('vendor-stranger'), { 'if-none-match': etag });
+    expect(stranger.status).to.equal(403);
+    expect(stranger.body['items']).to.equal(undefined);
+    const asPartner = await inventory(partner.key);
+    expect(asPartner.status).to.equal(200);
+    expect(asPartner.body['items']).to.deep.equal(owner.body['items']);
+    const revalidated = await inventory(app.adminKey, {
+      'if-none-match': String(asPartner.headers.get('etag')),
+    });
+    expect(revalidated.status).to.equal(304);
+  });
 });

@@ -5,7 +5,7 @@ import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import { timedSlotsOf, timedUsageDates } from '../shared/computeAvailability.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { resolveFreshness, type Freshness } from '../shared/readYourWrites.ts';
-import { loadSlotUsage, type SlotUsage } from '../shared/slotUsage.ts';
+import { loadSlotUsage, nextHoldExpiry, type SlotUsage } from '../shared/slotUsage.ts';
 
 /** Longest window one request may list: bounds the slots computed per request. */
 export const MAX_WINDOW_DAYS = 31;
@@ -29,18 +29,6 @@ export interface VendorAvailabilityQuery {
   /** Bypass the catalog TTL cache (the answer cache read the stored versions first). */
   readonly fresh?: boolean;
 }
-
-/** The earliest expiry after `now` of a hold counted in `usage` (ms): the answer changes then. */
-export const nextHoldExpiry = (
-  usage: Iterable<ReadonlyMap<string, SlotUsage>>,
-): number | undefined => {
-  let next: number | undefined;
-  for (const slots of usage)
-    for (const slot of slots.values())
-      for (const hold of slot.holds)
-        if (next === undefined || hold.expiresAt < next) next = hold.expiresAt;
-  return next;
-};
 
 const assertWindow = (from: number, to: number): void => {
   if (!(from < to))
