@@ -115,23 +115,31 @@ export const createReadSide = (options: ReadSideOptions) => {
     },
     clock: options.clock,
     versions: {
+      // One round trip for the Postgres side (live versions, their checkpoints,
+      // the last calendar event) and one GET for Redis's checkpoint.
       current: async () => {
-        const checkpoint = async (name: string) => {
-          const { version, checkpoint } = await monitor.checkpointOf(name);
-          return `${version ?? '-'}@${checkpoint ?? '-'}`;
-        };
-        const [resources, availability, hotAvailability, calendar] = await Promise.all([
-          checkpoint(resourcesProjection.name),
-          checkpoint(availabilityProjection.name),
-          redis ? checkpoint(availabilityRedisProjection.name).catch(() => 'down') : 'none',
-          pool.query<{ position: string }>(
-            `SELECT transaction_id::text || ':' || global_position::text AS position FROM events
-             WHERE category = 'calendar' ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+        const [postgres, hotAvailability] = await Promise.all([
+          pool.query<{ projections: string | null; calendar: string | null }>(
+            `SELECT (SELECT string_agg(v.name || ':v' || v.live_version || '@' || coalesce(c.checkpoint, '-'), ','
+                             ORDER BY v.name)
+                       FROM projection_versions v
+                       LEFT JOIN subscription_checkpoints c
+                         ON c.name = 'projection:' || v.name || ':v' || v.live_version
+                      WHERE v.name = ANY($1::text[])) AS projections,
+                    (SELECT transaction_id::text || ':' || global_position::text FROM events
+                      WHERE category = 'calendar'
+                      ORDER BY transaction_id DESC, global_position DESC LIMIT 1) AS calendar`,
+            [[resourcesProjection.name, availabilityProjection.name]],
           ),
+          redis
+            ? monitor
+                .checkpointOf(availabilityRedisProjection.name)
+                .then(({ checkpoint }) => checkpoint ?? '-')
+                .catch(() => 'down')
+            : 'none',
         ]);
-        return [resources, availability, hotAvailability, calendar.rows[0]?.position ?? '-'].join(
-          '|',
-        );
+        const row = postgres.rows[0];
+        return [row?.projections ?? '-', hotAvailability, row?.calendar ?? '-'].join('|');
       },
     },
     ...(options.surgeEnabled === undefined ? {} : { surgeEnabled: options.surgeEnabled }),
