@@ -117,7 +117,9 @@ export const cachedRead = async (
   }
   const stored = await versions.current();
   const now = context.deps.clock.now().getTime();
-  const key = contentHash([read.request, read.visibility, stored]);
+  // The store that will answer is part of the answer (`metadata.source`): Redis turning warm or
+  // going down files answers apart, even when no position moved.
+  const key = contentHash([read.request, read.visibility, stored, context.deps.hot.isWarm()]);
   const cache = answerCacheOf(context);
   const hit = cache.get(key, now);
   const respond = (entry: Entry, cached: boolean): RouteResult => {
