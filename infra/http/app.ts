@@ -58,6 +58,9 @@ const createErrorMiddleware =
 export const createHttpApp = (deps: HttpAppDeps): Express => {
   const app = express();
   app.disable('x-powered-by');
+  // No weak ETags hashed from every computed body: read routes send strong
+  // ETags from stored versions (queries/shared/answerCache.ts).
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
   const contexts = createRequestContexts();

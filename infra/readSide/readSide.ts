@@ -114,6 +114,34 @@ export const createReadSide = (options: ReadSideOptions) => {
       },
     },
     clock: options.clock,
+    versions: {
+      // One round trip for the Postgres side (live versions, their checkpoints,
+      // the last calendar event) and one GET for Redis's checkpoint.
+      current: async () => {
+        const [postgres, hotAvailability] = await Promise.all([
+          pool.query<{ projections: string | null; calendar: string | null }>(
+            `SELECT (SELECT string_agg(v.name || ':v' || v.live_version || '@' || coalesce(c.checkpoint, '-'), ','
+                             ORDER BY v.name)
+                       FROM projection_versions v
+                       LEFT JOIN subscription_checkpoints c
+                         ON c.name = 'projection:' || v.name || ':v' || v.live_version
+                      WHERE v.name = ANY($1::text[])) AS projections,
+                    (SELECT transaction_id::text || ':' || global_position::text FROM events
+                      WHERE category = 'calendar'
+                      ORDER BY transaction_id DESC, global_position DESC LIMIT 1) AS calendar`,
+            [[resourcesProjection.name, availabilityProjection.name]],
+          ),
+          redis
+            ? monitor
+                .checkpointOf(availabilityRedisProjection.name)
+                .then(({ checkpoint }) => checkpoint ?? '-')
+                .catch(() => 'down')
+            : 'none',
+        ]);
+        const row = postgres.rows[0];
+        return [row?.projections ?? '-', hotAvailability, row?.calendar ?? '-'].join('|');
+      },
+    },
     ...(options.surgeEnabled === undefined ? {} : { surgeEnabled: options.surgeEnabled }),
     ...(options.catalogCacheMs === undefined ? {} : { catalogCacheMs: options.catalogCacheMs }),
   };

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../domain/shared/errors.ts';
 import { addDays } from '../../domain/shared/time.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { resolveFreshness, type Freshness } from '../shared/readYourWrites.ts';
-import { loadSlotUsage } from '../shared/slotUsage.ts';
+import { loadSlotUsage, nextHoldExpiry } from '../shared/slotUsage.ts';
 import { assertRangeFits, type DateRange } from './dates.ts';
 import { inventoryUnits, type InventoryUnit } from './units.ts';
 
@@ -12,6 +12,8 @@ export interface InventoryRequest {
   readonly minPosition: string | undefined;
   /** Throws when the caller may not read this vendor's inventory (before any slot is read). */
   readonly assertVisible: (vendorId: string) => void;
+  /** Bypass the catalog TTL cache (the answer cache read the stored versions first). */
+  readonly fresh?: boolean;
 }
 
 export interface InventoryAnswer {
@@ -40,10 +42,17 @@ export interface InventoryAnswer {
 export const queryInventory = async (
   context: ReadContext,
   request: InventoryRequest,
-): Promise<{ readonly body: InventoryAnswer; readonly freshness: Freshness }> => {
+): Promise<{
+  readonly body: InventoryAnswer;
+  readonly freshness: Freshness;
+  readonly nextExpiry: number | undefined;
+}> => {
   const { resourceId, range } = request;
   const freshness = await resolveFreshness(context.deps, request.minPosition, { slots: true });
-  const [resource] = await context.resourcesByIds([resourceId], freshness.asked);
+  const [resource] = await context.resourcesByIds(
+    [resourceId],
+    freshness.asked || request.fresh === true,
+  );
   if (resource === undefined) {
     throw new NotFoundError(
       `No active resource ${resourceId}; sku is the resourceId of a registered resource.`,
@@ -76,5 +85,6 @@ export const queryInventory = async (
       stale: freshness.stale,
     },
     freshness: { ...freshness, source },
+    nextExpiry: nextHoldExpiry(usage.values()),
   };
 };

@@ -4,7 +4,8 @@ import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { idSchema } from '../shared/httpSchemas.ts';
 import type { ReadSideDeps } from '../shared/ports.ts';
 import { createReadContext, type ReadContext } from '../shared/readContext.ts';
-import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';
+import { cachedRead } from '../shared/answerCache.ts';
+import { minPositionHeaders } from '../shared/readYourWrites.ts';
 import { toDateRange } from './dates.ts';
 import { queryInventory } from './query.ts';
 
@@ -30,28 +31,38 @@ const getInventoryQueryRoute = (context: ReadContext): RouteModule =>
     tags: ['inventory'],
     auth: ROLES,
     query,
-    headers: minPositionHeaders,
+    headers: minPositionHeaders.extend({ 'if-none-match': z.string().max(2_000).optional() }),
     responses: {
-      200: { description: 'One item per night (nightly) or per slot of the opening hours (timed)' },
+      200: {
+        description:
+          'One item per night (nightly) or per slot of the opening hours (timed); a strong ETag from the stored versions',
+      },
+      304: { description: 'Not modified: If-None-Match named the current ETag' },
       400: { description: 'Invalid sku, dates or X-Min-Position (INVALID_REQUEST)' },
       403: { description: "A vendor asked for another vendor's resource (FORBIDDEN)" },
       404: { description: 'No active resource with that id (RESOURCE_NOT_FOUND)' },
     },
     handler: async ({ query: q, headers, principal }) => {
-      const { body, freshness } = await queryInventory(context, {
-        resourceId: q.sku,
-        range: toDateRange(q.dates),
-        minPosition: headers['x-min-position'],
-        assertVisible: (vendorId) => {
-          if (principal.role === 'vendor')
-            assertCanAccess(principal, { vendorId }, 'read', "this resource's inventory");
-        },
+      const range = toDateRange(q.dates);
+      const minPosition = headers['x-min-position'];
+      return cachedRead(context, {
+        request: ['inventoryQuery', q.sku, range],
+        // A vendor's answers are cached apart (the access check runs when they are computed).
+        visibility: principal.role === 'vendor' ? `vendor:${principal.vendorId ?? ''}` : 'all',
+        minPosition,
+        ifNoneMatch: headers['if-none-match'],
+        compute: (fresh) =>
+          queryInventory(context, {
+            resourceId: q.sku,
+            range,
+            minPosition,
+            fresh,
+            assertVisible: (vendorId) => {
+              if (principal.role === 'vendor')
+                assertCanAccess(principal, { vendorId }, 'read', "this resource's inventory");
+            },
+          }),
       });
-      return {
-        status: 200,
-        body,
-        headers: { 'Cache-Control': 'no-store', ...freshnessHeaders(freshness) },
-      };
     },
   });
 

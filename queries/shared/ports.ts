@@ -66,4 +66,18 @@ export interface ReadSideDeps {
   readonly catalogCacheMs?: number;
   /** The PII store's reader: one booking's read shows its personal data to those allowed; absent → none shown. */
   readonly guestDirectory?: GuestDirectory | undefined;
+  /** The stored versions answers are built from, for ETags and the answer cache; absent: no caching. */
+  readonly versions?: StoredVersions;
+  /** Entries of the in-process answer cache (LRU). Default 1000. */
+  readonly answerCacheEntries?: number;
+}
+
+/** Where the read models stand in the log: changes whenever an answer may change. */
+export interface StoredVersions {
+  /**
+   * One token over the live versions and checkpoints of the projections reads
+   * use (resources, availability in Postgres and Redis) and the position of the
+   * last calendar event (calendars are folded from their streams).
+   */
+  current(): Promise<string>;
 }

@@ -36,6 +36,18 @@ export const usageOfRow = (state: SlotAvailability, now: number): SlotUsage => {
   };
 };
 
+/** The earliest expiry after `now` of a hold counted in `usage` (ms): the answer changes then. */
+export const nextHoldExpiry = (
+  usage: Iterable<ReadonlyMap<string, SlotUsage>>,
+): number | undefined => {
+  let next: number | undefined;
+  for (const slots of usage)
+    for (const slot of slots.values())
+      for (const hold of slot.holds)
+        if (next === undefined || hold.expiresAt < next) next = hold.expiresAt;
+  return next;
+};
+
 /** Per resource, per slot key; a slot without an entry was never touched (full capacity). */
 export type UsageByResource = ReadonlyMap<string, ReadonlyMap<string, SlotUsage>>;
 

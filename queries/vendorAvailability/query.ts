@@ -5,7 +5,7 @@ import type { ResourceRow } from '../../projections/resources/evolve.ts';
 import { timedSlotsOf, timedUsageDates } from '../shared/computeAvailability.ts';
 import type { ReadContext } from '../shared/readContext.ts';
 import { resolveFreshness, type Freshness } from '../shared/readYourWrites.ts';
-import { loadSlotUsage, type SlotUsage } from '../shared/slotUsage.ts';
+import { loadSlotUsage, nextHoldExpiry, type SlotUsage } from '../shared/slotUsage.ts';
 
 /** Longest window one request may list: bounds the slots computed per request. */
 export const MAX_WINDOW_DAYS = 31;
@@ -26,6 +26,8 @@ export interface VendorAvailabilityQuery {
   readonly quantity: number;
   readonly includeConfidence: boolean;
   readonly minPosition: string | undefined;
+  /** Bypass the catalog TTL cache (the answer cache read the stored versions first). */
+  readonly fresh?: boolean;
 }
 
 const assertWindow = (from: number, to: number): void => {
@@ -88,7 +90,7 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
   const freshness: Freshness = await resolveFreshness(context.deps, query.minPosition, {
     slots: true,
   });
-  const fresh = freshness.asked;
+  const fresh = freshness.asked || query.fresh === true;
   const resources = timedResourcesOf(await context.resourcesOfVendor(query.vendorId, fresh), query);
   const now = context.deps.clock.now().getTime();
   // One usage read for every resource (one Redis pipeline or one SQL query), over the union of their dates.
@@ -127,6 +129,7 @@ export const vendorAvailability = async (context: ReadContext, query: VendorAvai
   const computedAt = toIsoInstant(now);
   return {
     freshness,
+    nextExpiry: nextHoldExpiry(usage.usage.values()),
     body: {
       vendorId: query.vendorId,
       startTime: toIsoInstant(from),

@@ -3,7 +3,8 @@ import { assertCanAccess } from '../../domain/access/principal.ts';
 import { defineRoute, type RouteModule } from '../../commands/shared/route.ts';
 import { booleanQuery, idSchema, instantSchema } from '../shared/httpSchemas.ts';
 import type { ReadContext } from '../shared/readContext.ts';
-import { freshnessHeaders, minPositionHeaders } from '../shared/readYourWrites.ts';
+import { cachedRead } from '../shared/answerCache.ts';
+import { minPositionHeaders } from '../shared/readYourWrites.ts';
 import { vendorAvailability } from './query.ts';
 
 const query = z.object({
@@ -28,24 +29,28 @@ export const getVendorAvailabilityRoute = (context: ReadContext): RouteModule =>
     auth: ['guest', 'partner', 'vendor', 'admin', 'auditor'],
     params: z.object({ id: idSchema }),
     query,
-    headers: minPositionHeaders,
+    headers: minPositionHeaders.extend({ 'if-none-match': z.string().max(2_000).optional() }),
     responses: {
-      200: { description: 'Slots of every active timed resource of the vendor' },
+      200: {
+        description:
+          'Slots of every active timed resource of the vendor; a strong ETag from the stored versions',
+      },
+      304: { description: 'Not modified: If-None-Match named the current ETag' },
       400: { description: 'Invalid parameters' },
       404: { description: 'Vendor not found (VENDOR_NOT_FOUND)' },
     },
     handler: async ({ params, query: q, headers, principal }) => {
       if (principal.role === 'vendor')
         assertCanAccess(principal, { vendorId: params.id }, 'read', "this vendor's availability");
-      const { body, freshness } = await vendorAvailability(context, {
-        vendorId: params.id,
-        ...q,
-        minPosition: headers['x-min-position'],
+      const minPosition = headers['x-min-position'];
+      // Every role allowed here sees the same slots: one visibility for all.
+      return cachedRead(context, {
+        request: ['vendorAvailability', params.id, q],
+        visibility: 'all',
+        minPosition,
+        ifNoneMatch: headers['if-none-match'],
+        compute: (fresh) =>
+          vendorAvailability(context, { vendorId: params.id, ...q, minPosition, fresh }),
       });
-      return {
-        status: 200,
-        body,
-        headers: { 'Cache-Control': 'no-store', ...freshnessHeaders(freshness) },
-      };
     },
   });
