@@ -115,6 +115,7 @@ export const startServer = async (
     ids: cryptoIds,
     clock: systemClock,
     surgeEnabled: config.SURGE_ENABLED,
+    paymentAnswerWaitMs: config.PAYMENT_ANSWER_WAIT_MS,
     compensationFailures: getCompensationFailures(registry, logger),
     resourceCache: createResourceCache(),
     lanes: createStreamLanes(),

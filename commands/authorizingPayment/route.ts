@@ -3,6 +3,7 @@ import { defineRoute, type RouteModule } from '../shared/route.ts';
 import { callerOf, reservationIdParams, WRITE_ERRORS } from '../shared/httpSchemas.ts';
 import { reservationWriteResponse } from '../shared/reservationBody.ts';
 import type { WriteSide } from '../shared/writeSide.ts';
+import { paymentStateAfterMethod } from './awaitAuthorization.ts';
 import { providePaymentMethod } from './handler.ts';
 
 const body = z.strictObject({
@@ -14,7 +15,7 @@ const PAYERS = ['guest', 'partner', 'admin'] as const;
 const ACCEPTED = {
   202: {
     description:
-      'Payment method recorded; the payment saga authorizes with it once the reservation awaits the requester',
+      'Payment method recorded; the payment saga authorizes with it once the reservation awaits the requester. `paymentState` is the saga after a short bounded wait (PAYMENT_ANSWER_WAIT_MS): the authorization, or `requiresAction` with the 3-D Secure client secret',
   },
 };
 
@@ -37,7 +38,12 @@ export const getAuthorizePaymentRoute = (writeSide: WriteSide): RouteModule =>
         context.params.id,
         context.body.paymentMethod,
       );
-      return reservationWriteResponse(202, reservation, position);
+      const paymentState = await paymentStateAfterMethod(
+        writeSide,
+        reservation.reservationId,
+        writeSide.paymentAnswerWaitMs ?? 0,
+      );
+      return reservationWriteResponse(202, reservation, position, { paymentState });
     },
   });
 
@@ -60,6 +66,11 @@ export const getConfirmReservationRoute = (writeSide: WriteSide): RouteModule =>
         context.params.id,
         context.body.paymentMethod,
       );
-      return reservationWriteResponse(202, reservation, position);
+      const paymentState = await paymentStateAfterMethod(
+        writeSide,
+        reservation.reservationId,
+        writeSide.paymentAnswerWaitMs ?? 0,
+      );
+      return reservationWriteResponse(202, reservation, position, { paymentState });
     },
   });

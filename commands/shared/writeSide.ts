@@ -21,6 +21,8 @@ export interface WriteSide extends SlotWriteDeps {
   readonly personalData?: PersonalDataVault;
   /** Opens the personal data recorded with a reservation (reads); absent → reads show none. */
   readonly guestDirectory?: GuestDirectory;
+  /** How long authorize/confirm wait for the saga's answer (3-D Secure next action), ms; absent → 0. */
+  readonly paymentAnswerWaitMs?: number;
 }
 
 export interface HoldCap {

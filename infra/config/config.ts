@@ -88,6 +88,8 @@ export const configSchema = z.object({
   PAYMENT_SCA_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   /** Seconds between two looks at an authorization waiting for 3-D Secure (docs/payments.md). */
   PAYMENT_SCA_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
+  /** Milliseconds authorize/confirm wait for the saga's answer, so a 3-D Secure next action is in the response (0: never wait). */
+  PAYMENT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
   /** Registered at start-up as an admin API key. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Outbound webhooks: exact `host:port` pairs allowed despite http or a private address (development, tests). */

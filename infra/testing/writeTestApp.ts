@@ -40,7 +40,9 @@ export interface WriteTestAppOptions extends Omit<TestAppOptions, 'routes' | 'no
   readonly extraRoutes?: (writeSide: WriteSide, db: TestDatabase) => readonly RouteModule[];
   readonly holdCap?: WriteSide['holdCap'];
   /** Optional write-side parts that need the test's database (e.g. holdWebhooks). */
-  readonly writeSideExtras?: (db: TestDatabase) => Pick<WriteSide, 'holdWebhooks'>;
+  readonly writeSideExtras?: (
+    db: TestDatabase,
+  ) => Pick<WriteSide, 'holdWebhooks' | 'paymentAnswerWaitMs'>;
 }
 
 /**
