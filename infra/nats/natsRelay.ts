@@ -1,16 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import {
-  concatMap,
-  defer,
-  EMPTY,
-  from,
-  Observable,
-  retry,
-  switchMap,
-  timer,
-  type Subscription,
-} from 'rxjs';
+import { concatMap, defer, from, Observable, switchMap } from 'rxjs';
 import type { EventCodec } from '../../commands/shared/eventCodec.ts';
 import type { Checkpoint, EventStore } from '../../commands/shared/eventStore.ts';
 import type { PublicEvent } from '../../domain/integration/publicEventSchema.ts';
@@ -19,7 +9,7 @@ import {
   createPublicEventMapper,
   PUBLIC_EVENT_SOURCE_FILTER,
 } from '../integration/publicEventMapper.ts';
-import { createAdvisoryLease } from '../projections/lease.ts';
+import { runLeasedWork } from '../subscribers/leasedWork.ts';
 import type { WebhookMetrics } from '../webhooks/webhookMetrics.ts';
 
 export interface NatsRelayOptions {
@@ -156,23 +146,14 @@ export const startNatsRelay = (options: NatsRelayOptions): RunningRelay => {
       ),
     ),
   );
-  const withRestart = relay.pipe(
-    retry({
-      delay: (error: unknown, count) => {
-        options.metrics.relayFailed();
-        options.logger?.warn({ err: error }, 'NATS relay failed; retrying from its checkpoint');
-        return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
-      },
-      resetOnSuccess: true,
-    }),
-  );
-  const running =
-    options.leaseConnectionString === undefined
-      ? withRestart
-      : createAdvisoryLease({
-          connectionString: options.leaseConnectionString,
-          name: options.leaseScope === undefined ? name : `${options.leaseScope}:${name}`,
-        }).pipe(switchMap((held) => (held ? withRestart : EMPTY)));
-  const subscription: Subscription = running.subscribe();
+  const subscription = runLeasedWork(relay, {
+    name,
+    leaseConnectionString: options.leaseConnectionString,
+    leaseScope: options.leaseScope,
+    onFailure: (error) => {
+      options.metrics.relayFailed();
+      options.logger?.warn({ err: error }, 'NATS relay failed; retrying from its checkpoint');
+    },
+  });
   return { stop: () => subscription.unsubscribe() };
 };

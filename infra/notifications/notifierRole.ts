@@ -1,15 +1,4 @@
-import {
-  concatMap,
-  defer,
-  EMPTY,
-  from,
-  merge,
-  Observable,
-  retry,
-  switchMap,
-  timer,
-  type Subscription,
-} from 'rxjs';
+import { concatMap, defer, from, merge, Observable, switchMap } from 'rxjs';
 import {
   planGuestMessages,
   reminderAtCommit,
@@ -21,7 +10,7 @@ import { loadReservation } from '../../commands/shared/reservationAccess.ts';
 import type { ReservationEvent } from '../../domain/reservation/events.ts';
 import type { PostgresCheckpointStore } from '../eventStore/postgres/checkpointStore.ts';
 import type { Pool, PoolClient } from '../postgres/pool.ts';
-import { createAdvisoryLease } from '../projections/lease.ts';
+import { runLeasedWork } from '../subscribers/leasedWork.ts';
 import { inProjectionTransaction } from '../projections/transaction.ts';
 import { createWakeup } from '../webhooks/webhookRole.ts';
 import type { NotificationDelivery } from './notificationDelivery.ts';
@@ -179,23 +168,14 @@ export const startNotifier = (options: NotifierRoleOptions): RunningNotifier => 
   });
 
   // A crash between a send and its record leaves rows 'sending': they go out again first.
-  const withRestart = defer(async () => delivery.recoverInFlight()).pipe(
+  const work = defer(async () => delivery.recoverInFlight()).pipe(
     switchMap(() => merge(eventLoop, dueLoop)),
-    retry({
-      delay: (error: unknown, count) => {
-        options.logger?.warn({ err: error }, 'notifier failed; restarting');
-        return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
-      },
-      resetOnSuccess: true,
-    }),
   );
-  const running =
-    options.leaseConnectionString === undefined
-      ? withRestart
-      : createAdvisoryLease({
-          connectionString: options.leaseConnectionString,
-          name: options.leaseScope === undefined ? name : `${options.leaseScope}:${name}`,
-        }).pipe(switchMap((held) => (held ? withRestart : EMPTY)));
-  const subscription: Subscription = running.subscribe();
+  const subscription = runLeasedWork(work, {
+    name,
+    leaseConnectionString: options.leaseConnectionString,
+    leaseScope: options.leaseScope,
+    onFailure: (error) => options.logger?.warn({ err: error }, 'notifier failed; restarting'),
+  });
   return { wake: wakeup.wake, stop: () => subscription.unsubscribe() };
 };

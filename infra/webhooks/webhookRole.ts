@@ -1,16 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import {
-  concatMap,
-  defer,
-  EMPTY,
-  from,
-  merge,
-  Observable,
-  retry,
-  switchMap,
-  timer,
-  type Subscription,
-} from 'rxjs';
+import { concatMap, defer, from, merge, Observable, switchMap } from 'rxjs';
 import type { EventCodec } from '../../commands/shared/eventCodec.ts';
 import type { Checkpoint, EventStore } from '../../commands/shared/eventStore.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../domain/integration/retryPolicy.ts';
@@ -20,7 +9,7 @@ import {
   PUBLIC_EVENT_SOURCE_FILTER,
 } from '../integration/publicEventMapper.ts';
 import type { Pool } from '../postgres/pool.ts';
-import { createAdvisoryLease } from '../projections/lease.ts';
+import { runLeasedWork } from '../subscribers/leasedWork.ts';
 import { createDeliveryWorker } from './deliveryWorker.ts';
 import { fanOut } from './fanOut.ts';
 import type { WebhookSender } from './sender.ts';
@@ -165,22 +154,12 @@ export const startWebhooks = (options: WebhookRoleOptions): RunningWebhooks => {
     };
   });
 
-  const withRestart = merge(fanOutLoop, deliveryLoop).pipe(
-    retry({
-      delay: (error: unknown, count) => {
-        options.logger?.warn({ err: error }, 'webhooks failed; restarting');
-        return timer(Math.min(5_000, 100 * 2 ** (count - 1)));
-      },
-      resetOnSuccess: true,
-    }),
-  );
-  const running =
-    options.leaseConnectionString === undefined
-      ? withRestart
-      : createAdvisoryLease({
-          connectionString: options.leaseConnectionString,
-          name: options.leaseScope === undefined ? name : `${options.leaseScope}:${name}`,
-        }).pipe(switchMap((held) => (held ? withRestart : EMPTY)));
-  const subscription: Subscription = running.subscribe();
+  const work = merge(fanOutLoop, deliveryLoop);
+  const subscription = runLeasedWork(work, {
+    name,
+    leaseConnectionString: options.leaseConnectionString,
+    leaseScope: options.leaseScope,
+    onFailure: (error) => options.logger?.warn({ err: error }, 'webhooks failed; restarting'),
+  });
   return { wake: wakeup.wake, stop: () => subscription.unsubscribe() };
 };
